@@ -1,0 +1,98 @@
+// Picks the fastest TensorFlow.js backend that loads: native (tfjs-node) -> wasm -> cpu.
+// AE_BACKEND=native|wasm|cpu forces one. The choice and the reasons better ones were skipped are
+// reported, because a silent fall back to the pure-JS cpu backend costs a 20x slowdown.
+import * as tf from "@tensorflow/tfjs";
+import { fastBatchMatMulConfig } from "./fastBatchMatMul";
+import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
+
+export type BackendName = "native" | "wasm" | "cpu";
+export interface BackendInfo {
+  /** Our name for it: native, wasm or cpu. */
+  name: BackendName;
+  /** The name TensorFlow.js registers it under ("tensorflow", "wasm", "cpu"). */
+  tfName: string;
+  /** Why each better backend was not used. */
+  skipped: { name: BackendName; reason: string }[];
+  /** True when the library's wasm kernels (fast transposed matmul, Conv2DBackpropFilter) are in place. */
+  wasmFixes: boolean;
+  forced: boolean;
+}
+
+const ORDER: BackendName[] = ["native", "wasm", "cpu"];
+const TF_NAME: Record<BackendName, string> = { native: "tensorflow", wasm: "wasm", cpu: "cpu" };
+
+let wasmFixesInstalled = false;
+
+/** Registers the library's wasm kernels; call before the wasm backend initialises. Idempotent. */
+export function installWasmFixes(): void {
+  if (wasmFixesInstalled) return;
+  require("@tensorflow/tfjs-backend-wasm");
+  const original = tf.getKernel("BatchMatMul", "wasm");
+  if (!original) throw new Error("The wasm backend registered no BatchMatMul kernel; is @tensorflow/tfjs-backend-wasm 4.22.0 installed?");
+  tf.unregisterKernel("BatchMatMul", "wasm");
+  tf.registerKernel(fastBatchMatMulConfig(original));
+  if (!tf.getKernel("Conv2DBackpropFilter", "wasm")) tf.registerKernel(conv2dBackpropFilterConfig);
+  wasmFixesInstalled = true;
+}
+
+async function tryBackend(name: BackendName, wasmFixes: boolean): Promise<void> {
+  if (name === "native") {
+    // tfjs-node is an optional dependency: it needs a download at install time.
+    require("@tensorflow/tfjs-node");
+  } else if (name === "wasm" && wasmFixes) {
+    installWasmFixes();
+  } else if (name === "wasm") {
+    require("@tensorflow/tfjs-backend-wasm");
+  }
+  const ok = await tf.setBackend(TF_NAME[name]);
+  // setBackend resolves false (and tfjs may quietly fall back) when initialisation fails.
+  if (!ok || tf.getBackend() !== TF_NAME[name]) throw new Error(`tf.setBackend('${TF_NAME[name]}') failed to initialise`);
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0];
+}
+
+/**
+ * Selects a backend. With `force` (or AE_BACKEND) only that one is tried, and a failure is an error.
+ * `wasmFixes: false` (or AE_WASM_FIXES=0) keeps the wasm backend as shipped, for benchmarks.
+ */
+export async function selectBackend(options: { force?: string; wasmFixes?: boolean } = {}): Promise<BackendInfo> {
+  const forcedRaw = (options.force ?? process.env.AE_BACKEND ?? "").trim().toLowerCase();
+  const wasmFixes = options.wasmFixes ?? process.env.AE_WASM_FIXES !== "0";
+  if (forcedRaw && !ORDER.includes(forcedRaw as BackendName)) {
+    throw new Error(`AE_BACKEND='${forcedRaw}' is not a backend; use one of: ${ORDER.join(", ")} (or leave it unset to pick automatically).`);
+  }
+  const candidates = forcedRaw ? [forcedRaw as BackendName] : ORDER;
+  const skipped: BackendInfo["skipped"] = [];
+  for (const name of candidates) {
+    try {
+      await tryBackend(name, wasmFixes);
+      return { name, tfName: TF_NAME[name], skipped, wasmFixes: name === "wasm" && wasmFixesInstalled, forced: !!forcedRaw };
+    } catch (e) {
+      skipped.push({ name, reason: firstLine(e) });
+    }
+  }
+  if (forcedRaw) {
+    throw new Error(`AE_BACKEND=${forcedRaw} was requested but it did not load: ${skipped[0].reason}. ` +
+      `Unset AE_BACKEND to fall back automatically${forcedRaw === "native" ? ", or install @tensorflow/tfjs-node (needs internet)" : ""}.`);
+  }
+  throw new Error(`No TensorFlow.js backend loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
+}
+
+/** One line per fact, for people. */
+export function describeBackend(info: BackendInfo): string {
+  const lines = [`TensorFlow.js backend: ${info.name}${info.forced ? " (forced by AE_BACKEND)" : ""}` +
+    (info.name === "wasm" ? (info.wasmFixes ? " with the course's fast kernels" : " as shipped (no course kernels)") : "")];
+  for (const s of info.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
+  return lines.join("\n");
+}
+
+let selection: Promise<BackendInfo> | undefined;
+
+/** Starts (once) and awaits the backend selection; every notebook awaits this first. */
+export function ready(): Promise<BackendInfo> {
+  if (!selection) selection = selectBackend();
+  return selection;
+}

@@ -1,0 +1,43 @@
+// How a notebook knows whether it runs in full mode (a student's default) or quick mode (tests), and
+// how it records the numbers the syllabus asks for so a script can check them.
+import * as fs from "fs";
+
+export type Mode = "full" | "quick";
+
+/** AE_MODE=quick runs the same code on less data and fewer epochs; anything else is full. */
+export function mode(): Mode {
+  const m = (process.env.AE_MODE ?? "full").toLowerCase();
+  if (m !== "full" && m !== "quick") throw new Error(`AE_MODE='${process.env.AE_MODE}' is not a mode; use 'full' or 'quick'.`);
+  return m;
+}
+
+/** Picks the settings of the current mode: `settings({ full: {...}, quick: {...} })`. */
+export function settings<T>(byMode: { full: T; quick: Partial<T> }): T {
+  return mode() === "full" ? byMode.full : { ...byMode.full, ...byMode.quick };
+}
+
+const recorded: Record<string, unknown> = {};
+
+/**
+ * Records a result under `key` and prints it. With AE_RESULTS set (by the course runner) the results
+ * file is rewritten each time, so a notebook that fails later still leaves what it computed.
+ */
+export function record(key: string, value: unknown, unit = ""): void {
+  if (typeof value === "number" && !Number.isFinite(value)) console.warn(`record: ${key} is ${value}`);
+  recorded[key] = value;
+  const file = process.env.AE_RESULTS;
+  if (file) {
+    let all: Record<string, unknown> = {};
+    try { all = JSON.parse(fs.readFileSync(file, "utf8")); } catch { /* first record */ }
+    all[key] = value;
+    fs.writeFileSync(file, JSON.stringify(all, null, 2) + "\n");
+  }
+  const shown = typeof value === "number" ? Number(value.toPrecision(5)) : JSON.stringify(value);
+  console.log(`recorded ${key} = ${shown}${unit ? " " + unit : ""}`);
+
+}
+
+/** Everything recorded in this kernel so far. */
+export function results(): Record<string, unknown> {
+  return { ...recorded };
+}

@@ -1,0 +1,1 @@
+export { meanSquaredError, squaredErrorPerExample } from "./reconstruction";

@@ -1,0 +1,2 @@
+export { fitPca, pcaReconstruct, Pca } from "./pca";
+export { principalAnglesDeg, anglesToSubspaceDeg, orthonormalBasis } from "./subspace";

@@ -1,0 +1,65 @@
+// PCA from the covariance matrix: the covariance is accumulated with TensorFlow.js matrix products
+// (fast on every backend), the symmetric eigendecomposition comes from ml-matrix.
+import * as tf from "@tensorflow/tfjs";
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { ImageDataset } from "../data/dataset";
+
+export interface Pca {
+  mean: Float32Array;
+  /** All eigenvalues of the covariance, largest first (variance along each principal direction). */
+  eigenvalues: Float64Array;
+  /** Principal directions as rows, largest eigenvalue first: components[i] has length d. */
+  components: Float32Array[];
+}
+
+/** Fits PCA to every row of the dataset (all d directions; take the first k). */
+export function fitPca(data: ImageDataset, chunk = 5000): Pca {
+  const d = data.featureSize;
+  const mean = new Float32Array(d);
+  for (let i = 0; i < data.size; i++) {
+    const row = data.image(i);
+    for (let j = 0; j < d; j++) mean[j] += row[j];
+  }
+  for (let j = 0; j < d; j++) mean[j] /= data.size;
+
+  let scatter = tf.zeros([d, d]) as tf.Tensor2D;
+  const m = tf.tensor1d(mean);
+  for (const batch of data.batches(chunk)) {
+    const next = tf.tidy(() => {
+      const centred = tf.sub(batch.x, m);
+      return tf.add(scatter, tf.matMul(centred, centred, true, false)) as tf.Tensor2D;
+    });
+    scatter.dispose();
+    batch.x.dispose();
+    scatter = next;
+  }
+  const cov = scatter.div(data.size - 1);
+  const covArray = cov.arraySync() as number[][];
+  tf.dispose([scatter, m, cov]);
+
+  const evd = new EigenvalueDecomposition(new Matrix(covArray), { assumeSymmetric: true });
+  const values = evd.realEigenvalues;
+  const vectors = evd.eigenvectorMatrix;
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
+  return {
+    mean,
+    eigenvalues: Float64Array.from(order, (i) => Math.max(0, values[i])),
+    components: order.map((i) => Float32Array.from(vectors.getColumn(i))),
+  };
+}
+
+/** Reconstructs x from its projection on the first k principal directions. */
+export function pcaReconstruct(pca: Pca, x: tf.Tensor2D, k: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const u = tf.tensor2d(flatten(pca.components.slice(0, k)), [k, pca.mean.length]);
+    const m = tf.tensor1d(pca.mean);
+    const centred = tf.sub(x, m);
+    return tf.add(tf.matMul(tf.matMul(centred, u, false, true), u), m) as tf.Tensor2D;
+  });
+}
+
+function flatten(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.length * (rows[0]?.length ?? 0));
+  rows.forEach((r, i) => out.set(r, i * r.length));
+  return out;
+}

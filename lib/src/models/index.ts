@@ -1,0 +1,1 @@
+export { LinearAutoencoder } from "./linearAutoencoder";

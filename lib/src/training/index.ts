@@ -1,0 +1,5 @@
+export { train, evaluateLoss, cosineDecay, TrainOptions } from "./train";
+export { EpochLog, History } from "./history";
+export { TrainingDivergedError } from "./errors";
+export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";
+export { lossChartSpec } from "./progress";

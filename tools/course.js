@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// Runs the course's notebooks headlessly through real Jupyter (Debian's nbclient) with the project
+// kernel, writes the executed copies, the recorded results and a short report.
+//
+//   node tools/course.js [--mode full|quick] [--out DIR] [--check-exercises] [notebooks/03-*.ipynb ...]
+//
+// --check-exercises also runs every notebook that has graded test cells with its solution regions
+// replaced by the student stub, and fails unless each graded test cell fails there (and passed with
+// the solutions in place).
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const { root, jupyterEnv, pythonWith } = require("./jupyter-env");
+
+function parseArgs(argv) {
+  const opts = { mode: "full", out: null, checkExercises: false, notebooks: [], timeout: 900 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--mode") opts.mode = argv[++i];
+    else if (a === "--out") opts.out = argv[++i];
+    else if (a === "--timeout") opts.timeout = Number(argv[++i]);
+    else if (a === "--check-exercises") opts.checkExercises = true;
+    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
+    else opts.notebooks.push(path.resolve(a));
+  }
+  if (!["full", "quick"].includes(opts.mode)) throw new Error(`--mode must be full or quick, got ${opts.mode}`);
+  opts.out = path.resolve(opts.out || path.join(root, "build", opts.mode === "full" ? "course" : "test-run"));
+  if (!opts.notebooks.length) {
+    const dir = path.join(root, "notebooks");
+    opts.notebooks = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
+  }
+  return opts;
+}
+
+function preflight() {
+  const py = pythonWith("nbclient");
+  if (!py) {
+    console.error("No Python with nbclient found. Install Debian's python3-nbclient (sudo apt-get install python3-nbclient jupyter-client), or set AE_PYTHON.");
+    process.exit(2);
+  }
+  if (!fs.existsSync(path.join(root, ".jupyter", "kernels", "autoencoders-ts", "kernel.json"))) {
+    console.error("The project kernel is not registered; run `npm install` (or `npm run kernel:install`).");
+    process.exit(2);
+  }
+  if (!fs.existsSync(path.join(root, "lib", "dist", "index.js"))) {
+    console.error("The library is not built; run `npm install` (or `npm run build`).");
+    process.exit(2);
+  }
+  return py;
+}
+
+function runOne(py, notebook, outDir, name, mode, timeout, extraArgs = []) {
+  const executed = path.join(outDir, `${name}.ipynb`);
+  const summaryFile = path.join(outDir, `${name}.summary.json`);
+  const resultsFile = path.join(outDir, "results", `${name}.json`);
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  fs.rmSync(resultsFile, { force: true });
+  const t0 = Date.now();
+  const r = spawnSync(py, [path.join(__dirname, "run_notebook.py"), notebook, executed, summaryFile, "--timeout", String(timeout), ...extraArgs], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: jupyterEnv({ AE_MODE: mode, AE_RESULTS: resultsFile }),
+  });
+  let summary = { ok: false, failure: `runner exited with ${r.status}`, cells: [] };
+  try { summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")); } catch { /* runner crashed before writing */ }
+  let results = {};
+  try { results = JSON.parse(fs.readFileSync(resultsFile, "utf8")); } catch { /* recorded nothing */ }
+  return { name, summary, results, seconds: (Date.now() - t0) / 1000 };
+}
+
+function stubbedCopy(notebook, outDir) {
+  const { studentVersion, isGradedTestCell } = require(path.join(root, "lib", "dist", "grading"));
+  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
+  const graded = nb.cells.map((c, i) => (isGradedTestCell(c) ? i : -1)).filter((i) => i >= 0);
+  if (!graded.length) return null;
+  const file = path.join(outDir, "stubbed", path.basename(notebook));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(studentVersion(nb, { keepHiddenTests: true }), null, 1));
+  return { file, graded };
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const py = preflight();
+  fs.mkdirSync(opts.out, { recursive: true });
+  console.log(`Running ${opts.notebooks.length} notebook(s) in ${opts.mode} mode; output in ${opts.out}`);
+  const runs = [];
+  const problems = [];
+  for (const nb of opts.notebooks) {
+    const name = path.basename(nb, ".ipynb");
+    process.stdout.write(`▶ ${name} ... `);
+    const run = runOne(py, nb, opts.out, name, opts.mode, opts.timeout);
+    console.log(run.summary.ok ? `ok (${run.seconds.toFixed(0)} s)` : `FAILED (${run.summary.failure})`);
+    if (!run.summary.ok) problems.push(`${name}: ${run.summary.failure}`);
+    runs.push(run);
+    if (opts.checkExercises) {
+      const stub = stubbedCopy(nb, opts.out);
+      if (!stub) continue;
+      const passedWithSolution = stub.graded.filter((i) => run.summary.cells.find((c) => c.cell === i)?.status === "ok");
+      if (passedWithSolution.length !== stub.graded.length) problems.push(`${name}: graded cells ${stub.graded.filter((i) => !passedWithSolution.includes(i))} did not pass with the solutions in place`);
+      process.stdout.write(`▶ ${name} with solutions stubbed out ... `);
+      const srun = runOne(py, stub.file, path.join(opts.out, "stubbed"), name, opts.mode, opts.timeout, ["--continue-on-error"]);
+      const notFailing = stub.graded.filter((i) => srun.summary.cells.find((c) => c.cell === i)?.status !== "error");
+      if (notFailing.length) {
+        problems.push(`${name}: graded test cells ${notFailing.join(", ")} pass even with the stub, so they test nothing`);
+        console.log(`FAILED (graded cells ${notFailing.join(", ")} did not fail)`);
+      } else console.log(`ok: all ${stub.graded.length} graded test cells fail on the stub`);
+    }
+  }
+  writeReport(opts, runs, problems);
+  if (problems.length) {
+    console.error(`\n${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.log(`\nAll notebooks ran. Results: ${path.join(opts.out, "results.json")}, report: ${path.join(opts.out, "report.md")}`);
+}
+
+function writeReport(opts, runs, problems) {
+  const results = {};
+  for (const r of runs) results[r.name] = r.results;
+  fs.writeFileSync(path.join(opts.out, "results.json"), JSON.stringify({ mode: opts.mode, date: new Date().toISOString(), results }, null, 2) + "\n");
+  const lines = [`# Course run (${opts.mode} mode)`, "", `${new Date().toISOString()}`, "", "| notebook | status | minutes | slowest cell (s) |", "|---|---|---|---|"];
+  for (const r of runs) {
+    const slow = Math.max(0, ...r.summary.cells.map((c) => c.seconds || 0));
+    lines.push(`| ${r.name} | ${r.summary.ok ? "ok" : "FAILED"} | ${(r.seconds / 60).toFixed(1)} | ${slow.toFixed(0)} |`);
+  }
+  lines.push("", "## Recorded results", "");
+  for (const r of runs) {
+    lines.push(`### ${r.name}`, "");
+    for (const [k, v] of Object.entries(r.results)) lines.push(`- \`${k}\`: ${typeof v === "number" ? Number(v.toPrecision(5)) : JSON.stringify(v)}`);
+    lines.push("");
+  }
+  if (problems.length) lines.push("## Problems", "", ...problems.map((p) => `- ${p}`), "");
+  fs.writeFileSync(path.join(opts.out, "report.md"), lines.join("\n"));
+}
+
+main();
