@@ -8,6 +8,7 @@ printed so the reason is visible. Writes a JSON summary: per-cell status and sec
 usage: run_notebook.py IN.ipynb OUT.ipynb SUMMARY.json [--timeout S] [--continue-on-error]
 """
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -35,12 +36,16 @@ def main():
     def on_cell_start(cell, cell_index):
         started[cell_index] = time.time()
 
-    def on_cell_executed(cell, cell_index, execute_reply):
+    async def on_cell_executed(cell, cell_index, execute_reply):
         status = execute_reply["content"]["status"] if execute_reply else "ok"
         stderr = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stderr")
         cells[cell_index] = {"status": status, "seconds": round(time.time() - started.get(cell_index, time.time()), 2),
                              "stderr": stderr[-4000:], "source": cell.source[:200],
                              "graded": bool(cell.metadata.get("nbgrader", {}).get("grade"))}
+        if status != "ok":
+            # After a failure tslab aborts every request that arrives within 200 ms; wait so that the
+            # next cell really runs (matters with --continue-on-error).
+            await asyncio.sleep(0.5)
 
     client = NotebookClient(
         nb, kernel_name=kernel, timeout=args.timeout, allow_errors=args.continue_on_error,
@@ -66,7 +71,7 @@ def main():
                "seconds": round(time.time() - t0, 1), "cells": [dict(cell=i, **c) for i, c in sorted(cells.items())]}
     with open(args.summary, "w") as f:
         json.dump(summary, f, indent=1)
-    for e in errors:
+    for e in ([] if args.continue_on_error else errors):
         print(f"--- {args.notebook}: cell {e['cell']} failed ({e['status']}):\n{e['source']}\n--- stderr:\n{e['stderr']}", file=sys.stderr)
     if failure and not errors:
         print(f"--- {args.notebook}: {failure}", file=sys.stderr)
