@@ -1,2 +1,2 @@
 export { fitPca, pcaReconstruct, Pca } from "./pca";
-export { principalAnglesDeg, anglesToSubspaceDeg, orthonormalBasis } from "./subspace";
+export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";

@@ -58,8 +58,15 @@ export function loadCheckpoint(dir: string, target: Weighted): Record<string, un
     stored.set(w.name, new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + 4 * n)));
     offset += 4 * n;
   }
-  const targets = namedTensors(target);
+  let targets = namedTensors(target);
   const shapes = new Map(manifest.weights.map((w) => [w.name, w.shape]));
+  // tfjs numbers auto-named layers per process (dense_Dense1, then dense_Dense5 when the cell that builds
+  // the model runs again), so a rebuilt model matches by position when none of its names match and the
+  // count and every shape agree.
+  if (target instanceof tf.LayersModel && targets.every((t) => !shapes.has(t.name)) && targets.length === manifest.weights.length &&
+    targets.every((t, i) => t.tensor.shape.join(",") === manifest.weights[i].shape.join(","))) {
+    targets = targets.map((t, i) => ({ ...t, name: manifest.weights[i].name }));
+  }
   for (const t of targets) {
     const shape = shapes.get(t.name);
     if (!shape) throw new Error(`loadCheckpoint: the checkpoint has no weight '${t.name}' (it has: ${[...shapes.keys()].join(", ")}); was it saved from a different model?`);

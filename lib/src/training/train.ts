@@ -70,8 +70,14 @@ export async function train(options: TrainOptions): Promise<History> {
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = Date.now();
-      // Every tfjs optimiser reads its (protected) learningRate field on each step.
-      if (options.learningRate) (optimizer as unknown as { learningRate: number }).learningRate = options.learningRate(epoch);
+      // Most tfjs optimisers read their (protected) learningRate field on each step; SGD and momentum
+      // cache -learningRate in a tensor that only their setLearningRate updates.
+      if (options.learningRate) {
+        const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+        const lr = options.learningRate(epoch);
+        if (typeof o.setLearningRate === "function") o.setLearningRate(lr);
+        else o.learningRate = lr;
+      }
       let sum = 0;
       let b = 0;
       for (const batch of data.batches(batchSize, { seed: seed + epoch })) {

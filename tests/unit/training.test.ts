@@ -1,0 +1,166 @@
+// The training loop: it learns, leaks nothing between epochs, stops on NaN with the weights intact,
+// stops early with the best weights restored, and applies learning-rate schedules.
+import { before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { ImageDataset } from "../../lib/src/data";
+import { LinearAutoencoder } from "../../lib/src/models";
+import { TrainingDivergedError, cosineDecay, evaluateLoss, train } from "../../lib/src/training";
+import { seededRandom } from "../../lib/src/random";
+
+/** n rows of dimension d on a rank-2 affine subspace (plus a little noise): a linear AE with k = 2 can fit it. */
+function lowRankData(n: number, d: number, seed: number): ImageDataset {
+  const rand = seededRandom(seed);
+  const u = [Array.from({ length: d }, () => rand() - 0.5), Array.from({ length: d }, () => rand() - 0.5)];
+  const images = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const z = [rand() - 0.5, rand() - 0.5];
+    for (let j = 0; j < d; j++) images[i * d + j] = 0.5 + z[0] * u[0][j] + z[1] * u[1][j] + 0.001 * (rand() - 0.5);
+  }
+  return new ImageDataset(images, new Int32Array(n), [d, 1, 1], ["x"], "low rank");
+}
+
+function columnMean(ds: ImageDataset): Float32Array {
+  const mean = new Float32Array(ds.featureSize);
+  for (let i = 0; i < ds.size; i++) ds.image(i).forEach((v, j) => (mean[j] += v / ds.size));
+  return mean;
+}
+
+/** A dataset whose rows do not matter: for losses that depend on the variables only. */
+const dummy = new ImageDataset(new Float32Array(10), new Int32Array(10), [1, 1, 1], ["x"], "dummy");
+
+before(async () => {
+  await tf.setBackend("cpu");
+});
+
+describe("train", () => {
+  it("reduces the loss of a linear autoencoder and keeps the tensor count stable across epochs", async () => {
+    const data = lowRankData(256, 8, 1);
+    const model = new LinearAutoencoder(8, 2, columnMean(data), { seed: 2 });
+    const counts: number[] = [];
+    const epochs = 8;
+    const history = await train({
+      train: data, loss: (b) => model.loss(b.x), variables: model.variables, optimizer: tf.train.adam(0.02),
+      epochs, batchSize: 32, progress: "none", onEpochEnd: () => { counts.push(tf.memory().numTensors); },
+    });
+    assert.equal(history.epochs.length, epochs);
+    assert.deepEqual(history.epochs.map((e) => e.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(history.bestEpoch, epochs);
+    assert.equal(history.stoppedEarly, false);
+    const first = history.epochs[0].loss;
+    const last = history.epochs[epochs - 1].loss;
+    assert.ok(last < 0.2 * first, `loss fell from ${first} to ${last}`);
+    // The final weights really are better: evaluate them independently of the training loop.
+    assert.ok(evaluateLoss(data, (b) => model.loss(b.x)) < 0.2 * first);
+    assert.equal(counts[counts.length - 1], counts[0], `tensors after each epoch: ${counts}`);
+    model.dispose();
+  });
+
+  it("throws TrainingDivergedError on a NaN loss and leaves the weights as they were before that step", async () => {
+    const w = tf.variable(tf.tensor1d([0.5, -0.5]), true, "diverge/w");
+    const optimizer = tf.train.sgd(0.1);
+    let calls = 0;
+    let beforeFailingStep: Float32Array | undefined;
+    const tensors = tf.memory().numTensors;
+    await assert.rejects(
+      train({
+        train: dummy, variables: [w], optimizer, epochs: 3, batchSize: 4, progress: "none",
+        loss: () => {
+          calls++;
+          const loss = tf.sum(tf.square(tf.sub(w, 1))) as tf.Scalar;
+          if (calls < 3) return loss;
+          beforeFailingStep = (w.dataSync() as Float32Array).slice();
+          return tf.mul(loss, NaN) as tf.Scalar;
+        },
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof TrainingDivergedError);
+        assert.equal(e.epoch, 1);
+        assert.equal(e.batch, 3);
+        assert.ok(Number.isNaN(e.loss));
+        assert.match(e.message, /The loss became NaN at epoch 1, batch 3/);
+        assert.match(e.message, /learning rate/);
+        return true;
+      });
+    const after = w.dataSync();
+    assert.ok(after.every(Number.isFinite));
+    assert.deepEqual(Array.from(after), Array.from(beforeFailingStep!));
+    assert.notDeepEqual(Array.from(after), [0.5, -0.5], "the two good steps were applied");
+    assert.equal(tf.memory().numTensors, tensors, "nothing leaked on the way out");
+    w.dispose();
+  });
+
+  it("stops early and restores the weights of the best validation epoch", async () => {
+    // Training pulls w from 0 towards 1; the validation loss wants w = 0.3, so it improves, then worsens.
+    const w = tf.variable(tf.tensor1d([0]), true, "early/w");
+    const recorded: { valLoss: number; w: number }[] = [];
+    const patience = 2;
+    const history = await train({
+      train: dummy, validation: dummy, variables: [w], optimizer: tf.train.sgd(0.1), epochs: 30, batchSize: 10, progress: "none",
+      loss: () => tf.sum(tf.square(tf.sub(w, 1))) as tf.Scalar,
+      validationLoss: () => tf.sum(tf.square(tf.sub(w, 0.3))) as tf.Scalar,
+      earlyStopping: { patience },
+      onEpochEnd: (log) => { recorded.push({ valLoss: log.valLoss!, w: w.dataSync()[0] }); },
+    });
+    // Where the best epoch is follows from the recorded validation losses, not from a constant.
+    const best = 1 + recorded.reduce((b, r, i) => (r.valLoss < recorded[b].valLoss ? i : b), 0);
+    assert.ok(best > 1, "the validation loss improved at first");
+    assert.equal(history.stoppedEarly, true);
+    assert.equal(history.bestEpoch, best);
+    assert.equal(history.epochs.length, best + patience);
+    assert.equal(w.dataSync()[0], recorded[best - 1].w, "the best epoch's weight is back");
+    assert.notEqual(recorded[recorded.length - 1].w, recorded[best - 1].w);
+    w.dispose();
+  });
+
+  it("refuses early stopping without a validation set", async () => {
+    await assert.rejects(train({ train: dummy, loss: () => tf.scalar(0), epochs: 1, progress: "none", earlyStopping: { patience: 1 } }),
+      /earlyStopping needs a validation set/);
+  });
+
+  const optimizers: Record<string, () => tf.Optimizer> = {
+    sgd: () => tf.train.sgd(0.5),
+    momentum: () => tf.train.momentum(0.5, 0.9),
+    adam: () => tf.train.adam(0.5),
+  };
+  for (const [name, make] of Object.entries(optimizers)) {
+    it(`applies the learningRate schedule to ${name}: only the epoch with a non-zero rate moves the weights`, async () => {
+      const w = tf.variable(tf.tensor1d([0.25]), true, `schedule-${name}/w`);
+      const after: number[] = [];
+      await train({
+        train: dummy, variables: [w], optimizer: make(), epochs: 3, batchSize: 5, progress: "none",
+        loss: () => tf.sum(tf.square(w)) as tf.Scalar,
+        learningRate: (epoch) => (epoch === 2 ? 0.01 : 0),
+        onEpochEnd: () => { after.push(w.dataSync()[0]); },
+      });
+      assert.equal(after[0], 0.25, "epoch 1 (rate 0) leaves w alone");
+      assert.ok(after[1] < 0.25, "epoch 2 (rate 0.01) moves w towards 0");
+      assert.equal(after[2], after[1], "epoch 3 (rate 0) leaves w alone");
+      w.dispose();
+    });
+  }
+});
+
+describe("evaluateLoss", () => {
+  it("averages a per-batch mean over the rows, weighting the short last batch correctly", () => {
+    const values = [1, 2, 3, 4, 5, 6, 7];
+    const ds = new ImageDataset(Float32Array.from(values), new Int32Array(7), [1, 1, 1], ["x"], "seven");
+    const mean = evaluateLoss(ds, (b) => tf.mean(b.x) as tf.Scalar, 3); // batches of 3, 3, 1
+    assert.ok(Math.abs(mean - 4) < 1e-6, `got ${mean}`);
+  });
+});
+
+describe("cosineDecay", () => {
+  it("starts at the initial rate, ends at initial * floor, and passes the midpoint halfway", () => {
+    const f = cosineDecay(0.01, 11, 0.1);
+    assert.ok(Math.abs(f(1) - 0.01) < 1e-12);
+    assert.ok(Math.abs(f(11) - 0.001) < 1e-12);
+    assert.ok(Math.abs(f(6) - 0.01 * (0.1 + 0.9 * 0.5)) < 1e-12);
+    for (let e = 1; e < 11; e++) assert.ok(f(e + 1) < f(e), "decreasing");
+  });
+
+  it("uses a 1 % floor by default and handles a single epoch", () => {
+    assert.ok(Math.abs(cosineDecay(1, 5)(5) - 0.01) < 1e-12);
+    assert.equal(cosineDecay(0.3, 1)(1), 0.3);
+  });
+});
