@@ -17,6 +17,8 @@ const frontEnds = [
   { name: "Jupyter Notebook (classic)", module: "notebook", args: ["-m", "notebook"] },
 ];
 const extra = process.argv.slice(2);
+// Jupyter refuses to run as root without this flag (containers, CI machines).
+if (process.getuid && process.getuid() === 0 && !extra.includes("--allow-root")) extra.push("--allow-root");
 for (const fe of frontEnds) {
   const py = pythonWith(fe.module);
   if (!py) continue;
