@@ -38,6 +38,7 @@ export class LinearAutoencoder {
   }
 
   decode(z: tf.Tensor2D): tf.Tensor2D {
+    if (z.rank !== 2 || z.shape[1] !== this.codeSize) throw new Error(`LinearAutoencoder: code has shape [${z.shape}], expected [batch, ${this.codeSize}]`);
     return tf.tidy(() => tf.add(tf.matMul(z, this.decoderWeights), this.mean));
   }
 

@@ -84,8 +84,13 @@ export async function train(options: TrainOptions): Promise<History> {
         b++;
         // computeGradients + applyGradients (rather than minimize) so that a non-finite loss is caught
         // before it reaches the weights.
-        const { value, grads } = optimizer.computeGradients(() => options.loss(batch), variables);
-        batch.x.dispose();
+        let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
+        try {
+          computed = optimizer.computeGradients(() => options.loss(batch), variables);
+        } finally {
+          batch.x.dispose(); // also when the loss function throws
+        }
+        const { value, grads } = computed;
         const lossValue = value.dataSync()[0];
         value.dispose();
         if (!Number.isFinite(lossValue)) {
