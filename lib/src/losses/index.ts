@@ -1,1 +1,2 @@
 export { meanSquaredError, squaredErrorPerExample } from "./reconstruction";
+export { binaryCrossEntropyFromLogits } from "./binaryCrossEntropy";

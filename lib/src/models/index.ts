@@ -1,1 +1,2 @@
 export { LinearAutoencoder } from "./linearAutoencoder";
+export { MlpAutoencoder, MlpAutoencoderConfig } from "./mlpAutoencoder";
