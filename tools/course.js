@@ -126,7 +126,7 @@ function writeReport(opts, runs, problems) {
   lines.push("", "## Recorded results", "");
   for (const r of runs) {
     lines.push(`### ${r.name}`, "");
-    for (const [k, v] of Object.entries(r.results)) lines.push(`- \`${k}\`: ${typeof v === "number" ? Number(v.toPrecision(5)) : JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(r.results)) lines.push(`- \`${k}\`: ${typeof v === "number" ? Number(v.toPrecision(6)) : JSON.stringify(v)}`);
     lines.push("");
   }
   if (problems.length) lines.push("## Problems", "", ...problems.map((p) => `- ${p}`), "");

@@ -32,7 +32,7 @@ export function record(key: string, value: unknown, unit = ""): void {
     all[key] = value;
     fs.writeFileSync(file, JSON.stringify(all, null, 2) + "\n");
   }
-  const shown = typeof value === "number" ? Number(value.toPrecision(5)) : JSON.stringify(value);
+  const shown = typeof value === "number" ? Number(value.toPrecision(6)) : JSON.stringify(value);
   console.log(`recorded ${key} = ${shown}${unit ? " " + unit : ""}`);
 
 }
