@@ -10,7 +10,7 @@
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { root, jupyterEnv, pythonWith } = require("./jupyter-env");
+const { root, kernelJson, jupyterEnv, pythonWith } = require("./jupyter-env");
 
 function parseArgs(argv) {
   const opts = { mode: "full", out: null, checkExercises: false, notebooks: [], timeout: 900 };
@@ -38,7 +38,7 @@ function preflight() {
     console.error("No Python with nbclient found. Install Debian's python3-nbclient (sudo apt-get install python3-nbclient jupyter-client), or set AE_PYTHON.");
     process.exit(2);
   }
-  if (!fs.existsSync(path.join(root, ".jupyter", "kernels", "autoencoders-ts", "kernel.json"))) {
+  if (!fs.existsSync(kernelJson)) {
     console.error("The project kernel is not registered; run `npm install` (or `npm run kernel:install`).");
     process.exit(2);
   }

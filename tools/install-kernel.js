@@ -7,8 +7,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
-const KERNEL_NAME = "autoencoders-ts";
+const { root, KERNEL_NAME, jupyterDir } = require("./jupyter-env");
 const tslab = path.join(root, "node_modules", "tslab", "bin", "tslab");
 
 function userKernelsDir() {
@@ -36,8 +35,7 @@ if (!fs.existsSync(tslab)) {
   console.error(`install-kernel: ${tslab} is missing; run npm install first.`);
   process.exit(1);
 }
-const dirs = [install(path.join(root, ".jupyter", "kernels"))];
+const dirs = [install(path.join(jupyterDir, "kernels"))];
 if (process.argv.includes("--user")) dirs.push(install(userKernelsDir()));
 for (const d of dirs) console.log(`Installed Jupyter kernel '${KERNEL_NAME}' (TypeScript, project tslab) in ${d}`);
 
-module.exports = { KERNEL_NAME };

@@ -4,10 +4,14 @@ const { spawnSync } = require("child_process");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
+const KERNEL_NAME = "autoencoders-ts";
+/** The project's kernelspec folder root (put on JUPYTER_PATH) and its kernel.json. */
+const jupyterDir = path.join(root, ".jupyter");
+const kernelJson = path.join(jupyterDir, "kernels", KERNEL_NAME, "kernel.json");
 
 /** The environment for a Jupyter process that must find the project kernel. */
 function jupyterEnv(extra = {}) {
-  const jupyterPath = [path.join(root, ".jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  const jupyterPath = [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
   return { ...process.env, JUPYTER_PATH: jupyterPath, AE_PROJECT_ROOT: root, ...extra };
 }
 
@@ -20,4 +24,4 @@ function pythonWith(module) {
   return null;
 }
 
-module.exports = { root, jupyterEnv, pythonWith };
+module.exports = { root, KERNEL_NAME, jupyterDir, kernelJson, jupyterEnv, pythonWith };

@@ -4,10 +4,9 @@
 const { spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { root, jupyterEnv, pythonWith } = require("./jupyter-env");
+const { root, kernelJson, jupyterEnv, pythonWith } = require("./jupyter-env");
 
-const kernel = path.join(root, ".jupyter", "kernels", "autoencoders-ts", "kernel.json");
-if (!fs.existsSync(kernel)) {
+if (!fs.existsSync(kernelJson)) {
   console.error("The project kernel is not registered. Run `npm install` (or `npm run kernel:install`) first.");
   process.exit(1);
 }
