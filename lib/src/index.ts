@@ -12,6 +12,7 @@ export * as training from "./training";
 export * as metrics from "./metrics";
 export * as plots from "./plots";
 export * as grading from "./grading";
+export * as embeddings from "./embeddings";
 
 import { ready } from "./backend";
 // Start choosing the backend as soon as the library loads; notebooks await ready() for the result.

@@ -1,2 +1,4 @@
 export { meanSquaredError, squaredErrorPerExample } from "./reconstruction";
 export { binaryCrossEntropyFromLogits } from "./binaryCrossEntropy";
+export { l1Penalty, klSparsityPenalty } from "./sparsity";
+export { contractivePenaltySigmoid, jacobianFrobeniusSquared, stochasticContractivePenalty } from "./contractive";

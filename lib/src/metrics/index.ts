@@ -1,2 +1,6 @@
 export { fitPca, pcaReconstruct, Pca } from "./pca";
 export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";
+export { psnr } from "./psnr";
+export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, Points } from "./neighbours";
+export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";
+export { encodeDataset } from "./codes";

@@ -1,2 +1,6 @@
+export { Autoencoder, layerVariables } from "./autoencoder";
 export { LinearAutoencoder } from "./linearAutoencoder";
 export { MlpAutoencoder, MlpAutoencoderConfig } from "./mlpAutoencoder";
+export { ConvAutoencoder, ConvAutoencoderConfig } from "./convAutoencoder";
+export { topK } from "./kSparse";
+export { pretrainLayerwise, PretrainOptions } from "./stackedPretraining";

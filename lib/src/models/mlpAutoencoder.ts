@@ -2,6 +2,7 @@
 // The decoder outputs logits; `reconstruct` applies the sigmoid so pixels land in [0, 1], and the
 // Bernoulli loss is computed from the logits for numerical stability.
 import * as tf from "@tensorflow/tfjs";
+import { Autoencoder, layerVariables } from "./autoencoder";
 
 export interface MlpAutoencoderConfig {
   inputSize: number;
@@ -25,7 +26,7 @@ function denseStack(sizes: number[], inputSize: number, activations: string[], s
   return model;
 }
 
-export class MlpAutoencoder {
+export class MlpAutoencoder implements Autoencoder {
   readonly encoder: tf.Sequential;
   readonly decoder: tf.Sequential;
 
@@ -39,7 +40,7 @@ export class MlpAutoencoder {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => (w as unknown as { val: tf.Variable }).val);
+    return layerVariables(this.encoder, this.decoder);
   }
 
   private check(x: tf.Tensor2D, size: number, what: string) {

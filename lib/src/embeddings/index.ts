@@ -1,0 +1,1 @@
+export { embed, pcaScores, REDUCTION_METHODS, ReductionMethod, Embedding, EmbedOptions } from "./reduce";
