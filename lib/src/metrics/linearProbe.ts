@@ -21,8 +21,9 @@ export function linearProbeAccuracy(train: ProbeData, test: ProbeData, numClasse
   const standardise = (f: Float32Array) => f.map((v, idx) => (v - mean[idx % dim]) / std[idx % dim]);
   const xTrain = standardise(train.features), xTest = standardise(test.features);
 
-  const w = tf.variable(tf.zeros([dim, numClasses]));
-  const b = tf.variable(tf.zeros([numClasses]));
+  // Inside tidy so the zero tensors the variables start from are disposed (a variable keeps its own copy).
+  const w = tf.tidy(() => tf.variable(tf.zeros([dim, numClasses])));
+  const b = tf.tidy(() => tf.variable(tf.zeros([numClasses])));
   const optimizer = tf.train.adam(learningRate);
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {

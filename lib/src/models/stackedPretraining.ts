@@ -43,11 +43,17 @@ export async function pretrainLayerwise(model: MlpAutoencoder, data: ImageDatase
       // The first layer reconstructs pixels (Bernoulli); deeper layers reconstruct real-valued codes.
       return i === 0 ? binaryCrossEntropyFromLogits(out, x) : meanSquaredError(out, x);
     };
-    const history = await train({
-      train: features, loss: (b) => loss(b.x), variables, epochs: options.epochs,
-      batchSize: options.batchSize ?? 128, optimizer: tf.train.adam(lr), learningRate: cosineDecay(lr, options.epochs),
-      seed: options.seed, progress: options.progress, title: `pretraining layer ${i + 1} of ${depth}`,
-    });
+    const optimizer = tf.train.adam(lr);
+    let history;
+    try {
+      history = await train({
+        train: features, loss: (b) => loss(b.x), variables, epochs: options.epochs,
+        batchSize: options.batchSize ?? 128, optimizer, learningRate: cosineDecay(lr, options.epochs),
+        seed: options.seed, progress: options.progress, title: `pretraining layer ${i + 1} of ${depth}`,
+      });
+    } finally {
+      optimizer.dispose(); // its moment estimates would otherwise stay in memory, out of the caller's reach
+    }
     logs.push(history.epochs);
     mirror.setWeights(helper.getWeights());
     helper.dispose();
