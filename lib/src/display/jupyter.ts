@@ -5,6 +5,8 @@
 // inside the project's own tslab kernel (same module instance), which is why the project registers
 // its own kernelspec.
 
+import * as path from "path";
+
 export type MimeBundle = Record<string, unknown>;
 type WriteDisplayData = (content: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void;
 
@@ -12,9 +14,42 @@ function writer(): WriteDisplayData | null {
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const jupyter = require("tslab/dist/jupyter");
-    return (jupyter.lastWriteDisplayData as WriteDisplayData) ?? null;
+    const write = (jupyter.lastWriteDisplayData as WriteDisplayData | null) ?? null;
+    if (write) serializeKernelSends();
+    return write;
   } catch {
     return null;
+  }
+}
+
+let sendsSerialized = false;
+
+/**
+ * tslab fires zeromq sends without awaiting them, but a zeromq socket allows one send in flight at a
+ * time and throws EBUSY otherwise. A large chart update still flushing while the next message goes
+ * out (e.g. the "idle" status after a long training cell) then crashes the kernel. Chaining each
+ * socket's sends keeps their order and makes them wait their turn.
+ */
+function serializeKernelSends(): void {
+  if (sendsSerialized) return;
+  sendsSerialized = true;
+  try {
+    const tslabDir = path.dirname(require.resolve("tslab/dist/jupyter"));
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const zmq = require(require.resolve("zeromq", { paths: [tslabDir] }));
+    let proto = zmq.Publisher.prototype;
+    while (proto && !Object.prototype.hasOwnProperty.call(proto, "send")) proto = Object.getPrototypeOf(proto);
+    if (!proto) return;
+    const original = proto.send as (this: object, message: unknown) => Promise<void>;
+    const queues = new WeakMap<object, Promise<void>>();
+    proto.send = function (this: object, message: unknown): Promise<void> {
+      const sent = (queues.get(this) ?? Promise.resolve()).then(() => original.call(this, message));
+      queues.set(this, sent.catch(() => undefined));
+      sent.catch((e: Error) => console.error(`kernel message not sent: ${e.message}`));
+      return sent;
+    };
+  } catch {
+    // Not inside tslab's zeromq kernel: nothing to protect.
   }
 }
 
