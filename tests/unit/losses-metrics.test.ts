@@ -194,4 +194,10 @@ describe("LinearAutoencoder", () => {
     assert.equal(tf.memory().numTensors, before - 3, "the two weight variables and the mean are freed");
     x.dispose();
   });
+
+  it("construction followed by dispose leaves the tensor count unchanged", () => {
+    const before = tf.memory().numTensors;
+    new LinearAutoencoder(3, 2, mu, { seed: 4 }).dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
 });

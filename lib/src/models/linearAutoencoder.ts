@@ -19,8 +19,9 @@ export class LinearAutoencoder {
     // Glorot-uniform initial weights from our own seeded generator (tfjs initialisers differ per backend).
     const limit = (options.initScale ?? 1) * Math.sqrt(6 / (inputSize + codeSize));
     const init = (rows: number, cols: number) => Float32Array.from({ length: rows * cols }, () => (2 * rand() - 1) * limit);
-    this.encoderWeights = tf.variable(tf.tensor2d(init(inputSize, codeSize), [inputSize, codeSize]), true, `linearAE${id}/encoder`);
-    this.decoderWeights = tf.variable(tf.tensor2d(init(codeSize, inputSize), [codeSize, inputSize]), true, `linearAE${id}/decoder`);
+    // Inside tidy so the initial-value tensors are released; tidy never disposes variables.
+    this.encoderWeights = tf.tidy(() => tf.variable(tf.tensor2d(init(inputSize, codeSize), [inputSize, codeSize]), true, `linearAE${id}/encoder`));
+    this.decoderWeights = tf.tidy(() => tf.variable(tf.tensor2d(init(codeSize, inputSize), [codeSize, inputSize]), true, `linearAE${id}/decoder`));
     this.mean = tf.keep(tf.tensor1d(mean));
   }
 
