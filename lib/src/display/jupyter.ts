@@ -30,7 +30,7 @@ let sendsSerialized = false;
  * out (e.g. the "idle" status after a long training cell) then crashes the kernel. Chaining each
  * socket's sends keeps their order and makes them wait their turn.
  */
-function serializeKernelSends(): void {
+export function serializeKernelSends(): void {
   if (sendsSerialized) return;
   sendsSerialized = true;
   try {
@@ -42,12 +42,16 @@ function serializeKernelSends(): void {
     if (!proto) return;
     const original = proto.send as (this: object, message: unknown) => Promise<void>;
     const queues = new WeakMap<object, Promise<void>>();
-    proto.send = function (this: object, message: unknown): Promise<void> {
-      const sent = (queues.get(this) ?? Promise.resolve()).then(() => original.call(this, message));
-      queues.set(this, sent.catch(() => undefined));
-      sent.catch((e: Error) => console.error(`kernel message not sent: ${e.message}`));
-      return sent;
-    };
+    // `send` is a non-writable (but configurable) property of zeromq's native Socket prototype.
+    Object.defineProperty(proto, "send", {
+      configurable: true, writable: false, enumerable: false,
+      value: function (this: object, message: unknown): Promise<void> {
+        const sent = (queues.get(this) ?? Promise.resolve()).then(() => original.call(this, message));
+        queues.set(this, sent.catch(() => undefined));
+        sent.catch((e: Error) => console.error(`kernel message not sent: ${e.message}`));
+        return sent;
+      },
+    });
   } catch {
     // Not inside tslab's zeromq kernel: nothing to protect.
   }
