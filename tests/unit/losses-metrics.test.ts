@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../../lib/src/data";
 import { meanSquaredError, squaredErrorPerExample } from "../../lib/src/losses";
-import { anglesToSubspaceDeg, fitPca, pcaReconstruct, principalAnglesDeg } from "../../lib/src/metrics";
+import { anglesToSubspaceDeg, fitPca, pcaProject, pcaReconstruct, principalAnglesDeg } from "../../lib/src/metrics";
 import { LinearAutoencoder } from "../../lib/src/models";
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
@@ -109,6 +109,22 @@ describe("fitPca", () => {
     close(tf.tidy(() => meanSquaredError(two, x).dataSync()[0]), (sigmas[2] ** 2 + sigmas[3] ** 2) / d, 1e-5, "k = 2 reconstruction error");
     tf.dispose([full, two, x]);
     assert.equal(tf.memory().numTensors, before - 1);
+  });
+
+  it("pcaProject gives each row's coordinates (x - mean) · u_i on the first k directions, leaking nothing", () => {
+    const data = knownCovarianceData();
+    const pca = fitPca(data);
+    const x = data.toTensor();
+    const before = tf.memory().numTensors;
+    const scores = pcaProject(pca, x, 2);
+    assert.equal(tf.memory().numTensors, before + 1);
+    assert.deepEqual(scores.shape, [n, 2]);
+    const s = scores.arraySync() as number[][];
+    for (let r = 0; r < n; r++) for (let i = 0; i < 2; i++) {
+      const centred = Array.from(data.image(r), (v, j) => v - pca.mean[j]);
+      close(s[r][i], dot(centred, pca.components[i]), 1e-5, `score ${r},${i}`);
+    }
+    tf.dispose([scores, x]);
   });
 });
 

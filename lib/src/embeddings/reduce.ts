@@ -5,7 +5,8 @@
 // (border pixels are always 0) and makes every method several times faster.
 import * as druid from "@saehrimnir/druidjs";
 import { ImageDataset } from "../data/dataset";
-import { fitPca } from "../metrics/pca";
+import * as tf from "@tensorflow/tfjs";
+import { fitPca, pcaProject } from "../metrics/pca";
 import { Points } from "../metrics/neighbours";
 
 export const REDUCTION_METHODS = ["PCA", "LDA", "t-SNE", "UMAP", "Isomap", "LLE"] as const;
@@ -31,18 +32,11 @@ export interface EmbedOptions {
 /** Scores of every image on the first k principal directions of the dataset itself: [n, k] row-major. */
 export function pcaScores(data: ImageDataset, k: number): Points {
   const pca = fitPca(data);
-  const d = data.featureSize;
-  const out = new Float64Array(data.size * k);
-  for (let i = 0; i < data.size; i++) {
-    const x = data.image(i);
-    for (let c = 0; c < k; c++) {
-      const u = pca.components[c];
-      let s = 0;
-      for (let j = 0; j < d; j++) s += (x[j] - pca.mean[j]) * u[j];
-      out[i * k + c] = s;
-    }
-  }
-  return { values: out, dim: k };
+  const x = data.toTensor();
+  const scores = pcaProject(pca, x, k);
+  const values = Float64Array.from(scores.dataSync());
+  tf.dispose([x, scores]);
+  return { values, dim: k };
 }
 
 function rows(points: Points): number[][] {

@@ -1,4 +1,4 @@
-export { fitPca, pcaReconstruct, Pca } from "./pca";
+export { fitPca, pcaProject, pcaReconstruct, Pca } from "./pca";
 export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";
 export { psnr } from "./psnr";
 export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, Points } from "./neighbours";

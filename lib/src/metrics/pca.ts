@@ -48,14 +48,18 @@ export function fitPca(data: ImageDataset, chunk = 5000): Pca {
   };
 }
 
+/** Scores of x on the first k principal directions: (x − μ) U_kᵀ, shape [batch, k]. */
+export function pcaProject(pca: Pca, x: tf.Tensor2D, k: number): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(tf.sub(x, tf.tensor1d(pca.mean)), components(pca, k), false, true) as tf.Tensor2D);
+}
+
 /** Reconstructs x from its projection on the first k principal directions. */
 export function pcaReconstruct(pca: Pca, x: tf.Tensor2D, k: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const u = tf.tensor2d(flatten(pca.components.slice(0, k)), [k, pca.mean.length]);
-    const m = tf.tensor1d(pca.mean);
-    const centred = tf.sub(x, m);
-    return tf.add(tf.matMul(tf.matMul(centred, u, false, true), u), m) as tf.Tensor2D;
-  });
+  return tf.tidy(() => tf.add(tf.matMul(pcaProject(pca, x, k), components(pca, k)), tf.tensor1d(pca.mean)) as tf.Tensor2D);
+}
+
+function components(pca: Pca, k: number): tf.Tensor2D {
+  return tf.tensor2d(flatten(pca.components.slice(0, k)), [k, pca.mean.length]);
 }
 
 function flatten(rows: Float32Array[]): Float32Array {

@@ -13,7 +13,48 @@ export interface Autoencoder {
   dispose(): void;
 }
 
-/** The tf.Variables behind a layers model (what an optimiser updates). */
-export function layerVariables(...models: tf.LayersModel[]): tf.Variable[] {
+/** The tf.Variables behind layers models or single layers (what an optimiser updates), kernel first. */
+export function layerVariables(...models: (tf.LayersModel | tf.layers.Layer)[]): tf.Variable[] {
   return models.flatMap((m) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+}
+
+/**
+ * An autoencoder made of two tfjs Sequential models, encoder and decoder. Subclasses only build the
+ * layers; shape checks, reconstruction, parameters and disposal are shared here.
+ */
+export abstract class SequentialAutoencoder implements Autoencoder {
+  abstract readonly encoder: tf.Sequential;
+  abstract readonly decoder: tf.Sequential;
+
+  get variables(): tf.Variable[] {
+    return layerVariables(this.encoder, this.decoder);
+  }
+
+  private check(x: tf.Tensor, model: tf.Sequential, what: string) {
+    const size = model.inputs[0].shape[1] as number;
+    if (x.rank !== 2 || x.shape[1] !== size) throw new Error(`${this.constructor.name}: ${what} has shape [${x.shape}], expected [batch, ${size}]`);
+  }
+
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    this.check(x, this.encoder, "input");
+    return tf.tidy(() => this.encoder.apply(x) as tf.Tensor2D);
+  }
+
+  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
+    this.check(z, this.decoder, "code");
+    return tf.tidy(() => this.decoder.apply(z) as tf.Tensor2D);
+  }
+
+  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeLogits(this.encode(x))));
+  }
+
+  countParams(): number {
+    return this.encoder.countParams() + this.decoder.countParams();
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.decoder.dispose();
+  }
 }

@@ -3,7 +3,7 @@
 // this with stride-2 transposed convolutions. Inputs and outputs are flat [batch, 784] like the MLP's,
 // so the same losses, training loop and metrics apply.
 import * as tf from "@tensorflow/tfjs";
-import { Autoencoder, layerVariables } from "./autoencoder";
+import { SequentialAutoencoder } from "./autoencoder";
 
 export interface ConvAutoencoderConfig {
   imageShape?: [number, number, number];
@@ -14,12 +14,13 @@ export interface ConvAutoencoderConfig {
   seed?: number;
 }
 
-export class ConvAutoencoder implements Autoencoder {
+export class ConvAutoencoder extends SequentialAutoencoder {
   readonly encoder: tf.Sequential;
   readonly decoder: tf.Sequential;
   readonly inputSize: number;
 
   constructor(readonly config: ConvAutoencoderConfig) {
+    super();
     const [h, w, c] = config.imageShape ?? [28, 28, 1];
     const filters = config.filters ?? [32, 64];
     const kernelSize = config.kernelSize ?? 3;
@@ -43,32 +44,5 @@ export class ConvAutoencoder implements Autoencoder {
     back.forEach((f, i) => this.decoder.add(tf.layers.conv2dTranspose({ filters: f, kernelSize, strides: 2, padding: "same", activation: "relu", kernelInitializer: init(30 + i) })));
     this.decoder.add(tf.layers.conv2dTranspose({ filters: c, kernelSize, strides: 2, padding: "same", kernelInitializer: init(40) }));
     this.decoder.add(tf.layers.flatten());
-  }
-
-  get variables(): tf.Variable[] {
-    return layerVariables(this.encoder, this.decoder);
-  }
-
-  encode(x: tf.Tensor2D): tf.Tensor2D {
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new Error(`ConvAutoencoder: input has shape [${x.shape}], expected [batch, ${this.inputSize}] (flattened images)`);
-    return tf.tidy(() => this.encoder.apply(x) as tf.Tensor2D);
-  }
-
-  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
-    if (z.rank !== 2 || z.shape[1] !== this.config.codeSize) throw new Error(`ConvAutoencoder: code has shape [${z.shape}], expected [batch, ${this.config.codeSize}]`);
-    return tf.tidy(() => this.decoder.apply(z) as tf.Tensor2D);
-  }
-
-  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.sigmoid(this.decodeLogits(this.encode(x))));
-  }
-
-  countParams(): number {
-    return this.encoder.countParams() + this.decoder.countParams();
-  }
-
-  dispose(): void {
-    this.encoder.dispose();
-    this.decoder.dispose();
   }
 }

@@ -1,4 +1,4 @@
-export { Autoencoder, layerVariables } from "./autoencoder";
+export { Autoencoder, SequentialAutoencoder, layerVariables } from "./autoencoder";
 export { LinearAutoencoder } from "./linearAutoencoder";
 export { MlpAutoencoder, MlpAutoencoderConfig } from "./mlpAutoencoder";
 export { ConvAutoencoder, ConvAutoencoderConfig } from "./convAutoencoder";

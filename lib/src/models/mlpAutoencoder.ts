@@ -2,7 +2,7 @@
 // The decoder outputs logits; `reconstruct` applies the sigmoid so pixels land in [0, 1], and the
 // Bernoulli loss is computed from the logits for numerical stability.
 import * as tf from "@tensorflow/tfjs";
-import { Autoencoder, layerVariables } from "./autoencoder";
+import { SequentialAutoencoder } from "./autoencoder";
 
 export interface MlpAutoencoderConfig {
   inputSize: number;
@@ -26,48 +26,17 @@ function denseStack(sizes: number[], inputSize: number, activations: string[], s
   return model;
 }
 
-export class MlpAutoencoder implements Autoencoder {
+export class MlpAutoencoder extends SequentialAutoencoder {
   readonly encoder: tf.Sequential;
   readonly decoder: tf.Sequential;
 
   constructor(readonly config: MlpAutoencoderConfig) {
+    super();
     const { inputSize, hidden, codeSize } = config;
     const act = config.activation ?? "relu";
     const seed = config.seed ?? 0;
     this.encoder = denseStack([...hidden, codeSize], inputSize, [...hidden.map(() => act), config.codeActivation ?? "linear"], seed, "encoder");
     const back = [...hidden].reverse();
     this.decoder = denseStack([...back, inputSize], codeSize, [...back.map(() => act), "linear"], seed + 100, "decoder");
-  }
-
-  get variables(): tf.Variable[] {
-    return layerVariables(this.encoder, this.decoder);
-  }
-
-  private check(x: tf.Tensor2D, size: number, what: string) {
-    if (x.rank !== 2 || x.shape[1] !== size) throw new Error(`MlpAutoencoder: ${what} has shape [${x.shape}], expected [batch, ${size}]`);
-  }
-
-  encode(x: tf.Tensor2D): tf.Tensor2D {
-    this.check(x, this.config.inputSize, "input");
-    return tf.tidy(() => this.encoder.apply(x) as tf.Tensor2D);
-  }
-
-  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
-    this.check(z, this.config.codeSize, "code");
-    return tf.tidy(() => this.decoder.apply(z) as tf.Tensor2D);
-  }
-
-  /** Reconstruction in pixel space, in [0, 1]. */
-  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.sigmoid(this.decodeLogits(this.encode(x))));
-  }
-
-  countParams(): number {
-    return this.encoder.countParams() + this.decoder.countParams();
-  }
-
-  dispose(): void {
-    this.encoder.dispose();
-    this.decoder.dispose();
   }
 }

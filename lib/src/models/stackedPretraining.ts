@@ -36,7 +36,7 @@ export async function pretrainLayerwise(model: MlpAutoencoder, data: ImageDatase
     const inputSize = features.featureSize;
     // A throw-away copy of the mirror layer, so the encoder layer learns with its future decoder.
     const helper = tf.sequential({ layers: [tf.layers.dense({ units: inputSize, inputShape: [layer.outputShape[1] as number], activation: i === 0 ? "linear" : (mirror.getConfig().activation as any), kernelInitializer: tf.initializers.glorotUniform({ seed: (options.seed ?? 0) + 500 + i }) })] });
-    const variables = [...layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val), ...layerVariables(helper)];
+    const variables = layerVariables(layer, helper);
     const loss = (x: tf.Tensor2D) => {
       const input = options.corrupt ? options.corrupt(x) : x;
       const out = helper.apply(layer.apply(input) as tf.Tensor) as tf.Tensor2D;
