@@ -1,4 +1,5 @@
-// The library's wasm kernels (fast transposed BatchMatMul, Conv2DBackpropFilter) against the pure-JS
+// The library's wasm kernels (fast transposed BatchMatMul, Conv2DBackpropFilter, Conv2DBackpropInput)
+// against the pure-JS
 // cpu backend: values, gradients, and no leaked tensors or wasm buffers.
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -41,8 +42,9 @@ before(async () => {
 });
 
 describe("installWasmFixes", () => {
-  it("registers Conv2DBackpropFilter and replaces BatchMatMul for wasm, keeping its setup function", () => {
+  it("registers Conv2DBackpropFilter and Conv2DBackpropInput and replaces BatchMatMul for wasm, keeping its setup function", () => {
     assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm"), "Conv2DBackpropFilter is registered");
+    assert.equal(tf.getKernel("Conv2DBackpropInput", "wasm")?.setupFunc, undefined, "Conv2DBackpropInput is the course's (wasm's own has a setupFunc)");
     const matMul = tf.getKernel("BatchMatMul", "wasm");
     assert.ok(matMul && typeof matMul.setupFunc === "function", "BatchMatMul keeps the wasm setupFunc");
     installWasmFixes(); // idempotent: a second call must not throw or double-wrap
@@ -185,6 +187,77 @@ describe("Conv2DBackpropFilter on wasm matches cpu", () => {
   });
 });
 
+// Conv2DBackpropInput called directly: the input gradient of a convolution of an `input`-shaped x.
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+interface BackpropInputCase { input: [number, number, number, number]; kernel: [number, number]; outChannels: number; strides: number | [number, number]; pad: "same" | "valid" | number | ExplicitPad }
+const backpropInputCases: BackpropInputCase[] = [
+  { input: [2, 6, 6, 3], kernel: [3, 3], outChannels: 4, strides: 1, pad: "same" },
+  { input: [2, 7, 5, 2], kernel: [3, 3], outChannels: 3, strides: 1, pad: "valid" },
+  { input: [2, 14, 14, 16], kernel: [3, 3], outChannels: 32, strides: 2, pad: "same" }, // the course's conv AE
+  { input: [2, 28, 28, 1], kernel: [3, 3], outChannels: 16, strides: 2, pad: "same" },
+  { input: [2, 9, 9, 3], kernel: [3, 3], outChannels: 2, strides: 2, pad: "same" }, // odd size
+  { input: [1, 9, 11, 2], kernel: [4, 4], outChannels: 3, strides: 2, pad: "same" }, // even filter
+  { input: [2, 11, 10, 2], kernel: [5, 3], outChannels: 2, strides: 2, pad: "valid" }, // last rows unused
+  { input: [1, 10, 10, 3], kernel: [3, 3], outChannels: 2, strides: 3, pad: "same" },
+  { input: [1, 11, 13, 1], kernel: [5, 4], outChannels: 5, strides: 3, pad: "valid" },
+  { input: [2, 8, 7, 3], kernel: [3, 3], outChannels: 2, strides: [2, 1], pad: "same" }, // unequal strides
+  { input: [2, 7, 9, 2], kernel: [2, 3], outChannels: 4, strides: [1, 3], pad: "valid" },
+  { input: [1, 7, 7, 2], kernel: [1, 1], outChannels: 3, strides: 3, pad: "same" }, // filter smaller than stride
+  { input: [1, 8, 8, 2], kernel: [2, 2], outChannels: 2, strides: 3, pad: "valid" }, // phases with no taps
+  { input: [2, 7, 7, 3], kernel: [3, 3], outChannels: 4, strides: 2, pad: 1 },
+  { input: [1, 6, 6, 2], kernel: [3, 3], outChannels: 2, strides: 1, pad: 2 },
+  { input: [1, 6, 7, 2], kernel: [3, 3], outChannels: 3, strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { input: [1, 5, 5, 2], kernel: [3, 3], outChannels: 2, strides: 1, pad: [[0, 0], [4, 0], [0, 4], [0, 0]] }, // dy cropped
+  { input: [1, 6, 6, 1], kernel: [3, 3], outChannels: 2, strides: 2, pad: [[0, 0], [4, 1], [1, 5], [0, 0]] }, // cropped, stride 2
+];
+const showBackpropInput = (c: BackpropInputCase) =>
+  `dx [${c.input}] kernel ${c.kernel.join("x")}, ${c.input[3]}→${c.outChannels} strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}`;
+
+function backpropInput(dy: tf.Tensor, filter: tf.Tensor, c: BackpropInputCase): tf.Tensor {
+  return tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, {
+    strides: c.strides, pad: c.pad, dataFormat: "NHWC", dimRoundingMode: undefined, inputShape: c.input,
+  } as any) as tf.Tensor;
+}
+
+function dyShape(c: BackpropInputCase): number[] {
+  return tf.backend_util.computeConv2DInfo(c.input, [...c.kernel, c.input[3], c.outChannels] as [number, number, number, number],
+    c.strides, 1, c.pad as any, undefined, false, "channelsLast").outShape;
+}
+
+describe("Conv2DBackpropInput on wasm matches cpu", () => {
+  for (const [i, c] of backpropInputCases.entries()) {
+    it(`values and gradients: ${showBackpropInput(c)}`, async () => {
+      await assertSameOnBothBackends(showBackpropInput(c), () => {
+        const dy = randomTensor(dyShape(c), 1100 + i);
+        const filter = randomTensor([...c.kernel, c.input[3], c.outChannels], 1200 + i);
+        const dx = backpropInput(dy, filter, c);
+        assert.deepEqual(dx.shape, c.input);
+        const r = randomTensor(c.input, 1300 + i);
+        const [dDy, dFilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(backpropInput(a, b, c), r)))([dy, filter]);
+        return [dx, dDy, dFilter];
+      });
+    });
+  }
+
+  it("says what is wrong when dy does not fit the input shape", async () => {
+    assert.equal(await tf.setBackend("wasm"), true);
+    const c = backpropInputCases[2];
+    const dy = randomTensor([2, 6, 6, 32], 1);
+    const filter = randomTensor([3, 3, 16, 32], 2);
+    assert.throws(() => backpropInput(dy, filter, c), /dy has shape \[2,6,6,32\].*gives \[2,7,7,32\]/);
+    tf.dispose([dy, filter]);
+  });
+
+  it("rejects NCHW data with a message naming the supported format", async () => {
+    assert.equal(await tf.setBackend("wasm"), true);
+    const dy = randomTensor([1, 2, 5, 5], 1);
+    const filter = randomTensor([3, 3, 2, 2], 2);
+    assert.throws(() => tf.engine().runKernel("Conv2DBackpropInput", { dy, filter },
+      { strides: [1, 1], pad: "same", dataFormat: "NCHW", inputShape: [1, 2, 5, 5] } as any), /NHWC/);
+    tf.dispose([dy, filter]);
+  });
+});
+
 describe("the wasm kernels leak nothing", () => {
   const workloads: Record<string, () => void> = {
     "transposed matMul and its gradients": () => {
@@ -192,6 +265,13 @@ describe("the wasm kernels leak nothing", () => {
         const a = randomTensor(tA ? [2, 6, 4] : [2, 4, 6], 1);
         const b = randomTensor(tB ? [2, 5, 6] : [2, 6, 5], 2);
         tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y, tA, tB)))([a, b]);
+      }
+    },
+    "Conv2DBackpropInput with every phase layout (strides 1-3, no taps, cropped dy)": () => {
+      for (const c of [backpropInputCases[0], backpropInputCases[2], backpropInputCases[9], backpropInputCases[12], backpropInputCases[17]]) {
+        const dy = randomTensor(dyShape(c), 7);
+        const filter = randomTensor([...c.kernel, c.input[3], c.outChannels], 8);
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(backpropInput(a, b, c)))([dy, filter]);
       }
     },
     "Conv2DBackpropFilter with slicing and padding": () => {

@@ -6,15 +6,7 @@
 // Conv2D with dilations = strides then yields [Cin, KH, KW, Cout]. Built only from kernels the wasm
 // backend has (Slice, PadV2, Transpose, Conv2D), with every temporary buffer disposed.
 import * as tf from "@tensorflow/tfjs";
-
-type TensorInfo = tf.TensorInfo;
-type KernelArgs = { inputs: Record<string, TensorInfo>; backend: any; attrs: Record<string, any> };
-
-function kernel(name: string): tf.KernelFunc {
-  const k = tf.getKernel(name, "wasm");
-  if (!k) throw new Error(`Conv2DBackpropFilter(wasm) needs the wasm '${name}' kernel, which is not registered.`);
-  return k.kernelFunc;
-}
+import { KernelArgs, Scratch, TensorInfo } from "./kernelCalls";
 
 function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
@@ -29,8 +21,7 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
   const { top, left } = info.padInfo;
   const [n, h, w, cin] = x.shape;
 
-  const temporaries: TensorInfo[] = [];
-  const keep = (t: TensorInfo) => (temporaries.push(t), t);
+  const s = new Scratch(backend, "Conv2DBackpropFilter");
   try {
     // The rows and columns the filter taps touch: exactly (OH - 1) * sh + KH of them.
     const needH = (oh - 1) * sh + kh;
@@ -38,27 +29,18 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
     let input = x;
     const useH = Math.min(h, needH - top);
     const useW = Math.min(w, needW - left);
-    if (useH < h || useW < w) {
-      input = keep(kernel("Slice")({ inputs: { x: input }, backend, attrs: { begin: [0, 0, 0, 0], size: [n, useH, useW, cin] } }) as TensorInfo);
-    }
+    if (useH < h || useW < w) input = s.run("Slice", { x: input }, { begin: [0, 0, 0, 0], size: [n, useH, useW, cin] });
     const bottom = needH - top - useH;
     const right = needW - left - useW;
     if (top || left || bottom || right) {
-      input = keep(kernel("PadV2")({
-        inputs: { x: input }, backend,
-        attrs: { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 },
-      }) as TensorInfo);
+      input = s.run("PadV2", { x: input }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
     }
-    const xT = keep(kernel("Transpose")({ inputs: { x: input }, backend, attrs: { perm: [3, 1, 2, 0] } }) as TensorInfo);
-    const dyT = keep(kernel("Transpose")({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }) as TensorInfo);
-    const grad = keep(kernel("Conv2D")({
-      inputs: { x: xT, filter: dyT }, backend,
-      attrs: { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [sh, sw] },
-    }) as TensorInfo);
-    const result = kernel("Transpose")({ inputs: { x: grad }, backend, attrs: { perm: [1, 2, 0, 3] } }) as TensorInfo;
-    return result;
+    const xT = s.run("Transpose", { x: input }, { perm: [3, 1, 2, 0] });
+    const dyT = s.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
+    const grad = s.run("Conv2D", { x: xT, filter: dyT }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [sh, sw] });
+    return s.result("Transpose", { x: grad }, { perm: [1, 2, 0, 3] });
   } finally {
-    for (const t of temporaries) if (t !== x) backend.disposeData(t.dataId);
+    s.release();
   }
 }
 

@@ -4,15 +4,7 @@
 // kernel and multiplies on the fast untransposed path.
 import * as tf from "@tensorflow/tfjs";
 
-type TensorInfo = tf.TensorInfo;
-type KernelArgs = { inputs: Record<string, TensorInfo>; backend: any; attrs: Record<string, any> };
-
-function transposeLastTwo(x: TensorInfo, backend: any, transpose: tf.KernelFunc): TensorInfo {
-  const rank = x.shape.length;
-  const perm = [...Array(rank).keys()];
-  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
-  return transpose({ inputs: { x }, backend, attrs: { perm } }) as TensorInfo;
-}
+import { KernelArgs, Scratch, TensorInfo } from "./kernelCalls";
 
 /** Returns a BatchMatMul kernel config for wasm that keeps the original's setup function. */
 export function fastBatchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
@@ -21,13 +13,13 @@ export function fastBatchMatMulConfig(original: tf.KernelConfig): tf.KernelConfi
     const { a, b } = inputs;
     const { transposeA, transposeB } = attrs;
     if (!transposeA && !transposeB) return original.kernelFunc(args as any);
-    const transpose = tf.getKernel("Transpose", "wasm")!.kernelFunc;
-    const temporaries: TensorInfo[] = [];
+    const s = new Scratch(backend, "BatchMatMul");
     const plain = (x: TensorInfo, transposed: boolean) => {
       if (!transposed) return x;
-      const t = transposeLastTwo(x, backend, transpose);
-      temporaries.push(t);
-      return t;
+      const rank = x.shape.length;
+      const perm = [...Array(rank).keys()];
+      [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+      return s.run("Transpose", { x }, { perm });
     };
     try {
       return original.kernelFunc({
@@ -36,7 +28,7 @@ export function fastBatchMatMulConfig(original: tf.KernelConfig): tf.KernelConfi
         attrs: { ...attrs, transposeA: false, transposeB: false },
       } as any);
     } finally {
-      for (const t of temporaries) backend.disposeData(t.dataId);
+      s.release();
     }
   };
   return { ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc };

@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastBatchMatMulConfig } from "./fastBatchMatMul";
 import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
+import { conv2dBackpropInputConfig } from "./conv2dBackpropInput";
 
 export type BackendName = "native" | "wasm" | "cpu";
 export interface BackendInfo {
@@ -13,7 +14,7 @@ export interface BackendInfo {
   tfName: string;
   /** Why each better backend was not used. */
   skipped: { name: BackendName; reason: string }[];
-  /** True when the library's wasm kernels (fast transposed matmul, Conv2DBackpropFilter) are in place. */
+  /** True when the library's wasm kernels (fast transposed matmul, Conv2DBackpropFilter, Conv2DBackpropInput) are in place. */
   wasmFixes: boolean;
   forced: boolean;
 }
@@ -32,6 +33,9 @@ export function installWasmFixes(): void {
   tf.unregisterKernel("BatchMatMul", "wasm");
   tf.registerKernel(fastBatchMatMulConfig(original));
   if (!tf.getKernel("Conv2DBackpropFilter", "wasm")) tf.registerKernel(conv2dBackpropFilterConfig);
+  // Replaces wasm's scalar loop (see conv2dBackpropInput.ts).
+  if (tf.getKernel("Conv2DBackpropInput", "wasm")) tf.unregisterKernel("Conv2DBackpropInput", "wasm");
+  tf.registerKernel(conv2dBackpropInputConfig);
   wasmFixesInstalled = true;
 }
 

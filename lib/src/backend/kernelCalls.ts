@@ -1,0 +1,31 @@
+// The course's wasm kernels are compositions of the backend's own kernels. `Scratch` calls them by
+// name and remembers every intermediate buffer so that one `release()` frees them all, also when a
+// step throws.
+import * as tf from "@tensorflow/tfjs";
+
+export type TensorInfo = tf.TensorInfo;
+export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: any; attrs: Record<string, any> };
+
+export class Scratch {
+  private readonly temporaries: TensorInfo[] = [];
+  constructor(private readonly backend: any, private readonly caller: string) {}
+
+  /** Runs the wasm kernel `name`; its output is freed by release() unless it is returned by `result`. */
+  run(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Record<string, unknown> = {}): TensorInfo {
+    const out = this.result(name, inputs, attrs);
+    this.temporaries.push(out);
+    return out;
+  }
+
+  /** Runs the wasm kernel `name` and hands its output to the caller (not freed by release()). */
+  result(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Record<string, unknown> = {}): TensorInfo {
+    const k = tf.getKernel(name, "wasm");
+    if (!k) throw new Error(`${this.caller}(wasm) needs the wasm '${name}' kernel, which is not registered.`);
+    return k.kernelFunc({ inputs: inputs as any, backend: this.backend, attrs: attrs as any }) as TensorInfo;
+  }
+
+  release(): void {
+    for (const t of this.temporaries) this.backend.disposeData(t.dataId);
+    this.temporaries.length = 0;
+  }
+}
