@@ -1,6 +1,7 @@
 // Backend selection: forcing, clear errors, automatic native -> wasm -> cpu fall back, reporting.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 import { describeBackend, selectBackend } from "../../lib/src/backend";
 
@@ -96,8 +97,12 @@ describe("selectBackend", () => {
     assert.equal(info.skipped.length, 1);
     assert.equal(info.skipped[0].name, "native");
     assert.match(info.skipped[0].reason, /tfjs-node/);
+    // As many threads as cores (or AE_THREADS), or one thread and the reason.
+    const t = info.threads as { threads: number; requested: number; reason?: string };
+    assert.equal(t.requested, Number(process.env.AE_THREADS || os.availableParallelism()));
+    if (t.threads !== t.requested) assert.match(t.reason ?? "", /did not start/);
     const text = describeBackend(info);
-    assert.match(text, /TensorFlow\.js backend: wasm with the course's fast kernels/);
+    assert.match(text, new RegExp(`TensorFlow\\.js backend: wasm with the course's fast kernels, ${t.threads} threads?$`, "m"));
     assert.match(text, /skipped native: .*tfjs-node/);
     assert.doesNotMatch(text, /forced/);
   });

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fastBatchMatMulConfig } from "./fastBatchMatMul";
 import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputConfig } from "./conv2dBackpropInput";
+import { requestedThreads, useThreadedWasm, WasmThreading } from "./wasmThreads";
 
 export type BackendName = "native" | "wasm" | "cpu";
 export interface BackendInfo {
@@ -16,6 +17,8 @@ export interface BackendInfo {
   skipped: { name: BackendName; reason: string }[];
   /** True when the library's wasm kernels (fast transposed matmul, Conv2DBackpropFilter, Conv2DBackpropInput) are in place. */
   wasmFixes: boolean;
+  /** wasm: the threads it uses and, when fewer than requested, why. cpu: 1. native: TensorFlow's own pool. */
+  threads: WasmThreading | { threads: 1 | "native" };
   forced: boolean;
 }
 
@@ -39,14 +42,17 @@ export function installWasmFixes(): void {
   wasmFixesInstalled = true;
 }
 
-async function tryBackend(name: BackendName, wasmFixes: boolean): Promise<void> {
+let wasmThreading: WasmThreading | undefined;
+
+async function tryBackend(name: BackendName, wasmFixes: boolean, threads: number): Promise<void> {
   if (name === "native") {
     // tfjs-node is an optional dependency: it needs a download at install time.
     require("@tensorflow/tfjs-node");
-  } else if (name === "wasm" && wasmFixes) {
-    installWasmFixes();
   } else if (name === "wasm") {
-    require("@tensorflow/tfjs-backend-wasm");
+    if (wasmFixes) installWasmFixes();
+    else require("@tensorflow/tfjs-backend-wasm");
+    // Once per process: the threaded factory replaces the stock one before the backend first starts.
+    wasmThreading ??= useThreadedWasm(threads);
   }
   const ok = await tf.setBackend(TF_NAME[name]);
   // setBackend resolves false (and tfjs may quietly fall back) when initialisation fails.
@@ -61,10 +67,13 @@ function firstLine(e: unknown): string {
 /**
  * Selects a backend. With `force` (or AE_BACKEND) only that one is tried, and a failure is an error.
  * `wasmFixes: false` (or AE_WASM_FIXES=0) keeps the wasm backend as shipped, for benchmarks.
+ * `threads` (or AE_THREADS; default: every core) is the wasm backend's thread count. It takes effect
+ * the first time the wasm backend starts in a process.
  */
-export async function selectBackend(options: { force?: string; wasmFixes?: boolean } = {}): Promise<BackendInfo> {
+export async function selectBackend(options: { force?: string; wasmFixes?: boolean; threads?: number } = {}): Promise<BackendInfo> {
   const forcedRaw = (options.force ?? process.env.AE_BACKEND ?? "").trim().toLowerCase();
   const wasmFixes = options.wasmFixes ?? process.env.AE_WASM_FIXES !== "0";
+  const threads = options.threads ?? requestedThreads();
   if (forcedRaw && !ORDER.includes(forcedRaw as BackendName)) {
     throw new Error(`AE_BACKEND='${forcedRaw}' is not a backend; use one of: ${ORDER.join(", ")} (or leave it unset to pick automatically).`);
   }
@@ -72,8 +81,9 @@ export async function selectBackend(options: { force?: string; wasmFixes?: boole
   const skipped: BackendInfo["skipped"] = [];
   for (const name of candidates) {
     try {
-      await tryBackend(name, wasmFixes);
-      return { name, tfName: TF_NAME[name], skipped, wasmFixes: name === "wasm" && wasmFixesInstalled, forced: !!forcedRaw };
+      await tryBackend(name, wasmFixes, threads);
+      const threading = name === "wasm" ? { ...wasmThreading! } : { threads: name === "native" ? "native" as const : 1 as const };
+      return { name, tfName: TF_NAME[name], skipped, wasmFixes: name === "wasm" && wasmFixesInstalled, threads: threading, forced: !!forcedRaw };
     } catch (e) {
       skipped.push({ name, reason: firstLine(e) });
     }
@@ -87,8 +97,11 @@ export async function selectBackend(options: { force?: string; wasmFixes?: boole
 
 /** One line per fact, for people. */
 export function describeBackend(info: BackendInfo): string {
+  const t = info.threads;
+  const threads = t.threads === "native" ? ", TensorFlow's own thread pool" : `, ${t.threads} thread${t.threads === 1 ? "" : "s"}`;
   const lines = [`TensorFlow.js backend: ${info.name}${info.forced ? " (forced by AE_BACKEND)" : ""}` +
-    (info.name === "wasm" ? (info.wasmFixes ? " with the course's fast kernels" : " as shipped (no course kernels)") : "")];
+    (info.name === "wasm" ? (info.wasmFixes ? " with the course's fast kernels" : " as shipped (no course kernels)") : "") + threads];
+  if ("reason" in t && t.reason) lines.push(`  threads: ${t.reason}`);
   for (const s of info.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
   return lines.join("\n");
 }
