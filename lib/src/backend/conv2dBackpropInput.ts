@@ -36,6 +36,23 @@ function planAxis(stride: number, kernel: number, padBefore: number, inSize: num
   return { phases, rows: qMax - qMin + 1, offset: padBefore - qMin * stride };
 }
 
+/** The taps of one phase, flipped in space, channel axes swapped: [taps, tapsW, Cout, Cin]. */
+function phaseFilter(w: Float32Array, [, kw, cin, cout]: number[], r: { taps: number; begin: number }, c: { taps: number; begin: number },
+  sh: number, sw: number): Float32Array {
+  // Tap t of the phase is row begin + t*sh of the flipped filter, i.e. row kh - 1 - begin - t*sh of W.
+  const out = new Float32Array(r.taps * c.taps * cout * cin);
+  const kh = (w.length / (kw * cin * cout)) | 0;
+  let o = 0;
+  for (let t = 0; t < r.taps; t++) {
+    const row = kh - 1 - r.begin - t * sh;
+    for (let u = 0; u < c.taps; u++) {
+      const base = (row * kw + (kw - 1 - c.begin - u * sw)) * cin * cout;
+      for (let co = 0; co < cout; co++) for (let ci = 0; ci < cin; ci++) out[o++] = w[base + ci * cout + co];
+    }
+  }
+  return out;
+}
+
 function conv2dBackpropInput(args: KernelArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
@@ -56,8 +73,7 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo {
 
   const s = new Scratch(backend, "Conv2DBackpropInput");
   try {
-    // [KH, KW, Cin, Cout] -> flipped in space, channels swapped: [KH, KW, Cout, Cin].
-    const flipped = s.run("Reverse", { x: s.run("Transpose", { x: filter }, { perm: [0, 1, 3, 2] }) }, { dims: [0, 1] });
+    const weights = s.values(filter); // small: the sub-filters are gathered in JavaScript
     const phaseOutputs: TensorInfo[] = [];
     for (const r of rowPlan.phases) {
       for (const c of colPlan.phases) {
@@ -66,10 +82,7 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo {
           phaseOutputs.push(s.run("Fill", [], { shape: outShape, value: 0, dtype: "float32" }));
           continue;
         }
-        const subFilter = sh === 1 && sw === 1 ? flipped : s.run("StridedSlice", { x: flipped }, {
-          begin: [r.begin, c.begin, 0, 0], end: [r.begin + (r.taps - 1) * sh + 1, c.begin + (c.taps - 1) * sw + 1, cout, cin],
-          strides: [sh, sw, 1, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-        });
+        const subFilter = s.upload([r.taps, c.taps, cout, cin], phaseFilter(weights, filter.shape, r, c, sh, sw));
         // Negative padding crops dy; Conv2D pads the rest itself (explicit padding, no copy).
         const cropTop = Math.max(0, -r.padBefore), cropBottom = Math.max(0, -r.padAfter);
         const cropLeft = Math.max(0, -c.padBefore), cropRight = Math.max(0, -c.padAfter);
@@ -85,8 +98,15 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo {
       grid = phaseOutputs[0];
     } else {
       // [sh*sw, N, Q, Qw, Cin] -> [N, Q, sh, Qw, sw, Cin]: row q*sh + phase, column qw*sw + phase.
-      const stacked = s.run("Reshape", { x: s.run("Pack", phaseOutputs, { axis: 0 }) }, { shape: [sh, sw, n, rowPlan.rows, colPlan.rows, cin] });
-      const interleaved = s.run("Transpose", { x: stacked }, { perm: [2, 3, 0, 4, 1, 5] });
+      // Two transposes of rank <= 4: wasm's Transpose is about 100x slower from rank 5 on.
+      const nq = n * rowPlan.rows;
+      let interleaved = s.run("Pack", phaseOutputs, { axis: 0 });
+      if (sw > 1) { // [sh, sw, NQ*Qw, Cin] -> [sh, NQ*Qw, sw, Cin]: the columns of each row phase interleaved
+        interleaved = s.run("Transpose", { x: s.run("Reshape", { x: interleaved }, { shape: [sh, sw, nq * colPlan.rows, cin] }) }, { perm: [0, 2, 1, 3] });
+      }
+      if (sh > 1) { // [sh, NQ, Qw*sw*Cin] -> [NQ, sh, Qw*sw*Cin]: the rows interleaved
+        interleaved = s.run("Transpose", { x: s.run("Reshape", { x: interleaved }, { shape: [sh, nq, colPlan.rows * sw * cin] }) }, { perm: [1, 0, 2] });
+      }
       grid = s.run("Reshape", { x: interleaved }, { shape: [n, rowPlan.rows * sh, colPlan.rows * sw, cin] });
     }
     if (rowPlan.offset === 0 && colPlan.offset === 0 && grid.shape[1] === h && grid.shape[2] === w) {

@@ -24,6 +24,19 @@ export class Scratch {
     return k.kernelFunc({ inputs: inputs as any, backend: this.backend, attrs: attrs as any }) as TensorInfo;
   }
 
+  /** A new float32 buffer holding `values` (for small tensors built in JavaScript), freed by release(). */
+  upload(shape: number[], values: Float32Array): TensorInfo {
+    const out = this.backend.makeOutput(shape, "float32") as TensorInfo;
+    this.backend.typedArrayFromHeap(out).set(values);
+    this.temporaries.push(out);
+    return out;
+  }
+
+  /** The values of a float32 buffer, read in place. */
+  values(t: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(t);
+  }
+
   release(): void {
     for (const t of this.temporaries) this.backend.disposeData(t.dataId);
     this.temporaries.length = 0;
