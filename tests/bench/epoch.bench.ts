@@ -1,89 +1,52 @@
-// Times one training epoch (batch 128, Adam, MSE, synthetic data) of an MLP autoencoder and a conv
-// autoencoder on the wasm backend, with the course's wasm kernels and without them.
+// Times one training epoch of each workload (tests/bench/workloads.ts: MLP AE, VAE, conv AE; batch
+// 128, Adam, synthetic images) on the wasm backend with 1 thread and with every core, and the same
+// architectures in PyTorch (Debian's python3-torch, if installed) with the same thread counts.
+// Runs alternate tfjs / PyTorch, each in its own process; the median of --repeats runs is reported.
 //
-//   npm run bench                                        # defaults: MLP 10 000 images, conv 2 000
-//   npm run bench -- --mlp-images 60000 --conv-images 10000   # full size (several minutes)
+//   npm run bench                                   # 10 000 images (MLP, VAE), 4 000 (conv), 3 repeats
+//   npm run bench -- --images 60000 --conv-images 10000 --repeats 1 --json build/bench.json
+//   npm run bench -- --threads 1,2 --workloads conv --no-pytorch
 //
-// The kernels are registered globally, so every configuration runs in its own child process
-// (AE_BACKEND=wasm, AE_WASM_FIXES=1 or 0); the parent collects the results and prints the table.
+// --json FILE writes {workload: {tfjs: {threads: seconds}, pytorch: {threads: seconds},
+// ratio: {threads: tfjs/pytorch}}}. PyTorch is a reference for this benchmark only.
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend } from "../../lib/src/backend";
-import { ImageDataset } from "../../lib/src/data";
-import { meanSquaredError } from "../../lib/src/losses";
+import { describeBackend, selectBackend } from "../../lib/src/backend";
 import { train } from "../../lib/src/training";
-import { seededRandom } from "../../lib/src/random";
+import { BATCH, buildWorkload, LABEL, syntheticImages, Workload, WORKLOADS } from "./workloads";
 
-type Workload = "mlp" | "conv";
-interface ChildResult { workload: Workload; fixes: boolean; images: number; seconds?: number; loss?: number; error?: string; peakRssMB: number }
-
-const BATCH = 128;
-const FULL_SIZE: Record<Workload, number> = { mlp: 60000, conv: 10000 };
-const LABEL: Record<Workload, string> = { mlp: "MLP AE 784-512-256-32-256-512-784", conv: "conv AE (2 conv + 2 conv-transpose)" };
+interface RunResult { seconds?: number; loss?: number; error?: string; peakRssMB?: number; note?: string }
+type Engine = "tfjs" | "pytorch";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
-function positiveInt(name: string, fallback: number): number {
-  const v = Number(arg(name, String(fallback)));
-  if (!Number.isInteger(v) || v < BATCH) throw new Error(`${name} must be an integer of at least ${BATCH}, got ${arg(name, "")}`);
+function positiveInt(name: string, fallback: number, min = 1): number {
+  const raw = arg(name, String(fallback));
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'`);
   return v;
 }
 
-const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
-
-// ---- child: one workload, one configuration -------------------------------------------------------
-
-function syntheticImages(n: number, seed: number): ImageDataset {
-  const rand = seededRandom(seed);
-  const images = new Float32Array(n * 784);
-  for (let i = 0; i < images.length; i++) images[i] = rand();
-  return new ImageDataset(images, new Int32Array(n), [28, 28, 1], ["synthetic"], "synthetic");
-}
-
-function buildModel(workload: Workload): tf.Sequential {
-  let seed = 1;
-  const init = () => tf.initializers.glorotUniform({ seed: seed++ });
-  if (workload === "mlp") {
-    const units = [512, 256, 32, 256, 512];
-    return tf.sequential({ layers: [
-      ...units.map((u, i) => tf.layers.dense({
-        units: u, activation: u === 32 ? "linear" : "relu", kernelInitializer: init(), ...(i === 0 ? { inputShape: [784] } : {}),
-      })),
-      tf.layers.dense({ units: 784, activation: "sigmoid", kernelInitializer: init() }),
-    ] });
-  }
-  const conv = { kernelSize: 3, strides: 2, padding: "same" as const, kernelInitializer: init() };
-  return tf.sequential({ layers: [
-    tf.layers.conv2d({ ...conv, inputShape: [28, 28, 1], filters: 16, activation: "relu" }), // 14x14x16
-    tf.layers.conv2d({ ...conv, kernelInitializer: init(), filters: 32, activation: "relu" }), // 7x7x32
-    tf.layers.conv2dTranspose({ ...conv, kernelInitializer: init(), filters: 16, activation: "relu" }), // 14x14x16
-    tf.layers.conv2dTranspose({ ...conv, kernelInitializer: init(), filters: 1, activation: "sigmoid" }), // 28x28x1
-  ] });
-}
+// ---- child: one tfjs workload, one thread count (AE_THREADS) -----------------------------------
 
 async function child(workload: Workload, images: number): Promise<void> {
-  const fixes = process.env.AE_WASM_FIXES !== "0";
-  const result: ChildResult = { workload, fixes, images, peakRssMB: 0 };
+  const result: RunResult = {};
   try {
-    const info = await selectBackend();
-    if (info.name !== "wasm" || info.wasmFixes !== fixes) throw new Error(`expected wasm (fixes ${fixes}), got ${info.name} (fixes ${info.wasmFixes})`);
+    const info = await selectBackend({ force: "wasm" });
+    const t = info.threads as { threads: number; requested: number; reason?: string };
+    if (t.threads !== t.requested) throw new Error(`wanted ${t.requested} threads: ${t.reason}`);
+    result.note = describeBackend(info);
     const data = syntheticImages(images, 42);
-    const model = buildModel(workload);
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { variables, loss } = buildWorkload(workload);
     const optimizer = tf.train.adam(1e-3);
-    const loss = (x: tf.Tensor2D) => tf.tidy(() => {
-      const input = workload === "conv" ? x.reshape([-1, 28, 28, 1]) : x;
-      return meanSquaredError(model.apply(input) as tf.Tensor, input);
-    });
-    // Warm-up, not timed: one step on one batch (kernel set-up, wasm memory growth).
-    const warm = data.batches(BATCH).next().value!;
-    tf.dispose(optimizer.minimize(() => loss(warm.x), true, variables) ?? []);
-    warm.x.dispose();
-
+    // Warm-up, not timed: one step (kernel set-up, wasm memory growth).
+    await train({ train: data.take(BATCH), loss: (b) => loss(b.x), variables, optimizer, epochs: 1, progress: "none" });
     const t0 = performance.now();
     const history = await train({ train: data, loss: (b) => loss(b.x), variables, optimizer, epochs: 1, batchSize: BATCH, seed: 7, progress: "none" });
     result.seconds = (performance.now() - t0) / 1000;
@@ -91,33 +54,32 @@ async function child(workload: Workload, images: number): Promise<void> {
   } catch (e) {
     result.error = (e as Error).message.split("\n")[0];
   }
-  result.peakRssMB = peakRssMB();
+  result.peakRssMB = process.resourceUsage().maxRSS / 1024;
   console.log("RESULT " + JSON.stringify(result));
 }
 
-// ---- parent: run every configuration in a child and print the table ---------------------------------
+// ---- parent ----------------------------------------------------------------------------------------
 
-function runChild(workload: Workload, images: number, fixes: boolean): ChildResult {
-  process.stderr.write(`  ${workload}, ${images} images, ${fixes ? "with" : "without"} the course kernels ...`);
-  const t0 = performance.now();
-  const out = spawnSync(process.execPath, ["--import", "tsx", process.argv[1], "--child", workload, "--images", String(images)], {
-    env: { ...process.env, AE_BACKEND: "wasm", AE_WASM_FIXES: fixes ? "1" : "0" },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  const line = (out.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) {
-    const tail = `${out.stderr ?? ""}`.trim().split("\n").slice(-3).join(" | ").slice(0, 300);
-    return { workload, fixes, images, error: `child exited with ${out.status ?? out.signal}: ${tail}`, peakRssMB: NaN };
+function pythonWithTorch(): string | undefined {
+  for (const py of [process.env.AE_PYTHON, "/usr/bin/python3", "python3"].filter(Boolean) as string[]) {
+    if (spawnSync(py, ["-c", "import torch"], { stdio: "ignore" }).status === 0) return py;
   }
-  return JSON.parse(line.slice("RESULT ".length));
+  return undefined;
 }
 
-function cell(r: ChildResult): string {
-  if (r.seconds !== undefined) return r.seconds.toFixed(1);
-  return /not registered/.test(r.error ?? "") ? "fails (missing kernel)" : `fails: ${r.error}`;
+function run(engine: Engine, workload: Workload, threads: number, images: number, python?: string): RunResult {
+  const [cmd, args, env] = engine === "tfjs"
+    ? [process.execPath, ["--import", "tsx", process.argv[1], "--child", workload, "--images", String(images)], { ...process.env, AE_THREADS: String(threads) }]
+    : [python!, [path.join(__dirname, "epoch_torch.py"), "--workload", workload, "--threads", String(threads), "--images", String(images)], process.env];
+  const out = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const line = (out.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
+  if (!line) return { error: `exited with ${out.status ?? out.signal}: ${`${out.stderr ?? ""}`.trim().split("\n").slice(-2).join(" | ").slice(0, 300)}` };
+  const r = JSON.parse(line.slice("RESULT ".length));
+  if (engine === "pytorch") r.note = `PyTorch ${r.torch}, BLAS: ${r.blas}`;
+  return r;
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -127,36 +89,67 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function parent(): void {
-  const sizes: Record<Workload, number> = { mlp: positiveInt("--mlp-images", 10000), conv: positiveInt("--conv-images", 2000) };
-  console.log(`One training epoch, batch ${BATCH}, Adam, MSE, synthetic data; tfjs ${tf.version.tfjs}, wasm backend (one thread), ` +
-    `Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  const results: ChildResult[] = [];
-  for (const workload of ["mlp", "conv"] as Workload[]) {
-    for (const fixes of [true, false]) results.push(runChild(workload, sizes[workload], fixes));
-  }
-  const rows = (["mlp", "conv"] as Workload[]).map((w) => {
-    const withFixes = results.find((r) => r.workload === w && r.fixes)!;
-    const without = results.find((r) => r.workload === w && !r.fixes)!;
-    const speedUp = withFixes.seconds && without.seconds ? `${(without.seconds / withFixes.seconds).toFixed(1)}x` : "-";
-    const scale = FULL_SIZE[w] / sizes[w];
-    const extrapolate = (r: ChildResult) => (r.seconds === undefined ? "-" : (r.seconds * scale).toFixed(1));
-    return [LABEL[w], String(sizes[w]), cell(withFixes), cell(without), speedUp,
-      `${extrapolate(withFixes)} / ${extrapolate(without)}`];
+  const cores = os.availableParallelism();
+  const threadCounts = arg("--threads", [...new Set([1, cores])].join(",")).split(",").map((t) => {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--threads takes a comma-separated list of positive integers, got '${t}'`);
+    return n;
   });
-  console.log("");
-  console.log(table(["workload", "images", "s with fixes", "s without", "speed-up", `s per ${FULL_SIZE.mlp}/${FULL_SIZE.conv} images (with / without)`], rows));
-  console.log("");
-  console.log(`(extrapolated to ${FULL_SIZE.mlp} images for the MLP and ${FULL_SIZE.conv} for the conv AE, as in shared/notes/wasm-backend.md)`);
-  for (const r of results) {
-    console.log(`  ${r.workload.padEnd(4)} ${r.fixes ? "with fixes   " : "without fixes"}: peak RSS ${r.peakRssMB.toFixed(0)} MB` +
-      (r.loss !== undefined ? `, epoch loss ${r.loss.toFixed(5)}` : "") + (r.error && r.seconds === undefined ? `, error: ${r.error}` : ""));
+  const workloads = arg("--workloads", WORKLOADS.join(",")).split(",") as Workload[];
+  for (const w of workloads) if (!WORKLOADS.includes(w)) throw new Error(`--workloads: '${w}' is not one of ${WORKLOADS.join(", ")}`);
+  const images = positiveInt("--images", 10000, BATCH);
+  const sizes: Record<Workload, number> = { mlp: images, vae: images, conv: positiveInt("--conv-images", 4000, BATCH) };
+  const repeats = positiveInt("--repeats", 3);
+  const python = process.argv.includes("--no-pytorch") ? undefined : pythonWithTorch();
+  const engines: Engine[] = python ? ["tfjs", "pytorch"] : ["tfjs"];
+  console.log(`One training epoch, batch ${BATCH}, Adam, synthetic images; tfjs ${tf.version.tfjs} wasm; Node ${process.version}; ` +
+    `${cores} cores; median of ${repeats} run(s), tfjs and PyTorch alternating; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  if (!python) console.log(process.argv.includes("--no-pytorch") ? "PyTorch skipped (--no-pytorch)." :
+    "PyTorch not found (Debian: apt-get install python3-torch libopenblas0-pthread); tfjs only.");
+
+  const results: Record<string, { tfjs: Record<number, number>; pytorch: Record<number, number>; ratio: Record<number, number> }> = {};
+  const notes = new Set<string>();
+  const rows: string[][] = [];
+  let failed = false;
+  for (const w of workloads) {
+    results[w] = { tfjs: {}, pytorch: {}, ratio: {} };
+    for (const threads of threadCounts) {
+      const seconds: Record<Engine, number[]> = { tfjs: [], pytorch: [] };
+      for (let rep = 0; rep < repeats; rep++) {
+        for (const engine of engines) {
+          process.stderr.write(`  ${w}, ${sizes[w]} images, ${threads} thread(s), ${engine} ...`);
+          const r = run(engine, w, threads, sizes[w], python);
+          process.stderr.write(r.seconds !== undefined ? ` ${r.seconds.toFixed(2)} s (loss ${r.loss?.toFixed(4)}, peak RSS ${r.peakRssMB?.toFixed(0)} MB)\n` : ` failed: ${r.error}\n`);
+          if (r.note) notes.add(`${engine}: ${r.note.replace(/\n/g, "; ")}`);
+          if (r.seconds !== undefined && Number.isFinite(r.loss)) seconds[engine].push(r.seconds);
+          else failed = true;
+        }
+      }
+      const cell = (e: Engine) => (seconds[e].length ? median(seconds[e]) : undefined);
+      const tfjs = cell("tfjs");
+      const torch = cell("pytorch");
+      if (tfjs !== undefined) results[w].tfjs[threads] = tfjs;
+      if (torch !== undefined) results[w].pytorch[threads] = torch;
+      if (tfjs !== undefined && torch !== undefined) results[w].ratio[threads] = tfjs / torch;
+      rows.push([LABEL[w], String(sizes[w]), String(threads), tfjs?.toFixed(2) ?? "failed",
+        python ? torch?.toFixed(2) ?? "failed" : "-", results[w].ratio[threads] ? `${results[w].ratio[threads].toFixed(2)}x` : "-"]);
+    }
   }
-  console.log(`  parent: peak RSS ${peakRssMB().toFixed(0)} MB`);
-  if (results.some((r) => r.fixes && r.seconds === undefined)) process.exitCode = 1; // the course's configuration must work
+  console.log("");
+  console.log(table(["workload", "images", "threads", "tfjs wasm s", "PyTorch s", "tfjs / PyTorch"], rows));
+  console.log("");
+  for (const n of notes) console.log(`  ${n}`);
+  const jsonFile = arg("--json", "");
+  if (jsonFile) {
+    fs.mkdirSync(path.dirname(path.resolve(jsonFile)), { recursive: true });
+    fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2) + "\n");
+    console.log(`  wrote ${jsonFile}`);
+  }
+  if (failed) process.exitCode = 1;
 }
 
 if (process.argv.includes("--child")) {
-  child(arg("--child", "mlp") as Workload, positiveInt("--images", 10000)).catch((e) => { console.error(e); process.exitCode = 1; });
+  child(arg("--child", "mlp") as Workload, positiveInt("--images", 10000, BATCH)).catch((e) => { console.error(e); process.exitCode = 1; });
 } else {
   parent();
 }

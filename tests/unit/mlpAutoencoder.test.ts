@@ -40,7 +40,7 @@ describe("MlpAutoencoder", () => {
     const opt = tf.train.adam(0.01);
     const loss = () => binaryCrossEntropyFromLogits(m.decodeLogits(m.encode(x)), x);
     const first = tf.tidy(() => loss().dataSync()[0]);
-    for (let i = 0; i < 100; i++) tf.dispose(opt.minimize(loss, true, m.variables));
+    for (let i = 0; i < 100; i++) tf.dispose(opt.minimize(loss, true, m.variables) ?? []);
     const last = tf.tidy(() => loss().dataSync()[0]);
     assert.ok(last < first - 0.02, `loss ${first} -> ${last}`);
     m.dispose();

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     const optimizer = tf.train.adam(1e-3);
     for (let step = 0; step < 4; step++) {
       const x = tf.tensor(randomArray(64 * 784, 10 + step, 0, 1), kind === "dense" ? [64, 784] : [64, 28, 28, 1]);
-      tf.dispose(optimizer.minimize(() => tf.losses.meanSquaredError(x, net.apply(x) as tf.Tensor) as tf.Scalar, true));
+      tf.dispose(optimizer.minimize(() => tf.losses.meanSquaredError(x, net.apply(x) as tf.Tensor) as tf.Scalar, true) ?? []);
       x.dispose();
     }
     for (const w of net.getWeights()) hash.update(Buffer.from((w.dataSync() as Float32Array).buffer));
