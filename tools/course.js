@@ -58,7 +58,7 @@ function runOne(py, notebook, outDir, name, mode, timeout, extraArgs = []) {
   const t0 = Date.now();
   const r = spawnSync(py, [path.join(__dirname, "run_notebook.py"), notebook, executed, summaryFile, "--timeout", String(timeout), ...extraArgs], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: jupyterEnv({ AE_MODE: mode, AE_RESULTS: resultsFile }),
+    env: jupyterEnv({ AE_MODE: mode, AE_RESULTS: resultsFile, AE_STRICT_CHARTS: "1" }), // a chart vega warns about fails the run
   });
   let summary = { ok: false, failure: `runner exited with ${r.status}`, cells: [] };
   try { summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")); } catch { /* runner crashed before writing */ }

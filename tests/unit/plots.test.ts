@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { PNG } from "pngjs";
 import { VEGA_LITE_MIME, chartBundle, imageGridPng, vegaLiteToSvg } from "../../lib/src/plots";
+import { ChartError } from "../../lib/src/plots/render";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -51,6 +52,58 @@ describe("chartBundle", () => {
     let dark = 0;
     for (let i = 0; i < png.data.length; i += 4) if (png.data[i] < 128) dark++;
     assert.ok(dark > 100, `the chart draws lines and text (${dark} dark pixels)`);
+  });
+});
+
+describe("charts that cannot silently break", () => {
+  // Bars on a log scale stack from zero: vega warns and every bar is drawn at NaN.
+  const logBars = {
+    title: "eigenvalues",
+    data: { values: [{ k: "a", v: 10 }, { k: "b", v: 100 }] },
+    mark: "bar",
+    encoding: { x: { field: "k", type: "nominal" }, y: { field: "v", type: "quantitative", scale: { type: "log" } } },
+  };
+  async function withStrict<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const saved = process.env.AE_STRICT_CHARTS;
+    if (value === undefined) delete process.env.AE_STRICT_CHARTS;
+    else process.env.AE_STRICT_CHARTS = value;
+    try { return await fn(); } finally {
+      if (saved === undefined) delete process.env.AE_STRICT_CHARTS;
+      else process.env.AE_STRICT_CHARTS = saved;
+    }
+  }
+
+  it("under AE_STRICT_CHARTS=1 a vega warning and marks at NaN are a ChartError naming the chart", async () => {
+    await withStrict("1", () => assert.rejects(vegaLiteToSvg(logBars), (e: Error) => {
+      assert.ok(e instanceof ChartError);
+      assert.match(e.message, /chart "eigenvalues": Log scale domain includes zero/);
+      assert.match(e.message, /2 mark item\(s\) have no valid coordinates/);
+      return true;
+    }));
+  });
+
+  it("a vega-lite compile warning is caught too", async () => {
+    const badScale = { ...spec, encoding: { ...spec.encoding, color: { field: "epoch", type: "nominal", scale: { type: "log" } } } };
+    await withStrict("1", () => assert.rejects(vegaLiteToSvg(badScale), /chart "loss": .*"log" scale/));
+  });
+
+  it("without strict mode the chart still renders and the warning goes to stderr", async () => {
+    const warned: string[] = [];
+    const original = console.warn;
+    console.warn = (...m: unknown[]) => { warned.push(m.join(" ")); };
+    try {
+      const svg = await withStrict(undefined, () => vegaLiteToSvg(logBars));
+      assert.match(svg, /^<svg/);
+    } finally {
+      console.warn = original;
+    }
+    assert.equal(warned.length, 1);
+    assert.match(warned[0], /^warning: chart "eigenvalues": Log scale domain includes zero/);
+  });
+
+  it("the same bars with stack: null draw cleanly in strict mode", async () => {
+    const fixed = { ...logBars, encoding: { ...logBars.encoding, y: { ...logBars.encoding.y, stack: null } } };
+    assert.match(await withStrict("1", () => vegaLiteToSvg(fixed)), /^<svg/);
   });
 });
 
