@@ -58,6 +58,9 @@ const matMulCases: { batchA: number[]; batchB: number[]; m: number; k: number; n
   { batchA: [], batchB: [], m: 3, k: 4, n: 5 },
   { batchA: [], batchB: [], m: 1, k: 7, n: 1 },
   { batchA: [], batchB: [], m: 64, k: 100, n: 33 },
+  // a · bᵀ with a small a: computed as (b · aᵀ)ᵀ, the route that never transposes the large b.
+  { batchA: [], batchB: [], m: 4, k: 50, n: 60 },
+  { batchA: [], batchB: [], m: 16, k: 96, n: 80 },
   { batchA: [2], batchB: [2], m: 3, k: 4, n: 5 },
   { batchA: [2, 3], batchB: [2, 3], m: 5, k: 2, n: 4 },
   // Broadcast batch dimensions: values only, because tfjs-core 4.22's BatchMatMul gradient does not
@@ -266,6 +269,8 @@ describe("the wasm kernels leak nothing", () => {
         const b = randomTensor(tB ? [2, 5, 6] : [2, 6, 5], 2);
         tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y, tA, tB)))([a, b]);
       }
+      // The (b · aᵀ)ᵀ route for a small a.
+      tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y, false, true)))([randomTensor([4, 50], 3), randomTensor([60, 50], 4)]);
     },
     "Conv2DBackpropInput with every phase layout (strides 1-3, no taps, cropped dy)": () => {
       for (const c of [backpropInputCases[0], backpropInputCases[2], backpropInputCases[9], backpropInputCases[12], backpropInputCases[17]]) {

@@ -24,6 +24,12 @@ export class Scratch {
     return k.kernelFunc({ inputs: inputs as any, backend: this.backend, attrs: attrs as any }) as TensorInfo;
   }
 
+  /** Frees `t` with the other temporaries (for an output made outside run()). */
+  keep(t: TensorInfo): TensorInfo {
+    this.temporaries.push(t);
+    return t;
+  }
+
   /** A new float32 buffer holding `values` (for small tensors built in JavaScript), freed by release(). */
   upload(shape: number[], values: Float32Array): TensorInfo {
     const out = this.backend.makeOutput(shape, "float32") as TensorInfo;
