@@ -24,7 +24,7 @@ async function poll<T>(fn: () => Promise<T>, seconds: number): Promise<T> {
   }
 }
 
-test("npm start serves the notebooks with the project's TypeScript kernel", async () => {
+test("npm start serves the notebooks in JupyterLab with the project's TypeScript kernel", { timeout: 900_000 }, async () => {
   const port = await freePort();
   const token = "course-test";
   const child = spawn(process.execPath, [path.join(root, "tools", "start.js"), "--no-browser", `--port=${port}`,
@@ -38,7 +38,9 @@ test("npm start serves the notebooks with the project's TypeScript kernel", asyn
       if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
       return res.json() as Promise<any>;
     };
-    const specs = await poll(() => api("/api/kernelspecs"), 40).catch((e) => assert.fail(`server did not answer: ${e}\n${output}`));
+    // The first start on a machine without Python's JupyterLab builds the course's (about a minute).
+    const specs = await poll(() => api("/api/kernelspecs"), 600).catch((e) => assert.fail(`server did not answer: ${e}\n${output}`));
+    assert.match(output, /Opening the course in JupyterLab/, `npm start did not choose JupyterLab:\n${output}`);
     const kernel = specs.kernelspecs["autoencoders-ts"];
     assert.ok(kernel, `kernel autoencoders-ts not offered; got ${Object.keys(specs.kernelspecs)}`);
     assert.equal(kernel.spec.language, "typescript");

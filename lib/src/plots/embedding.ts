@@ -38,6 +38,9 @@ export function embeddingSpec(points: Points, labels: ArrayLike<number>, classNa
     width: options.width ?? 240, height: options.height ?? 240,
     data: { values },
     mark: { type: "circle", size: options.pointSize ?? 12, opacity: 0.75 },
+    // With images, the tooltip follows the point nearest the pointer (vega-lite adds an invisible
+    // voronoi layer), so a reader need not aim at a few-pixel dot.
+    ...(options.image ? { params: [{ name: "nearest", select: { type: "point", on: "mouseover", nearest: true, clear: "mouseout" } }] } : {}),
     encoding: {
       x: { field: "x", type: "quantitative", title: xTitle, axis: { labels: false, ticks: false } },
       y: { field: "y", type: "quantitative", title: yTitle, axis: { labels: false, ticks: false } },

@@ -31,7 +31,11 @@ export function lossChartSpec(logs: EpochLog[], title: string): Record<string, a
   };
 }
 
+let progressCounter = 0;
+
 class JupyterProgress implements ProgressReporter {
+  // Marks this bar in the page, so a browser test can tell an update in place from a new output.
+  private readonly id = `ae-progress-${process.pid}-${++progressCounter}`;
   private bar: ReturnType<typeof displayBundle>;
   private chart = new LiveChart();
   private logs: EpochLog[] = [];
@@ -44,7 +48,7 @@ class JupyterProgress implements ProgressReporter {
     const pct = Math.round((100 * done) / total);
     const escaped = text.replace(/[<&]/g, (c) => (c === "<" ? "&lt;" : "&amp;"));
     return {
-      "text/html": `<div style="font-family:monospace"><progress value="${done}" max="${total}" style="width:300px"></progress> ${pct}% ${escaped}</div>`,
+      "text/html": `<div style="font-family:monospace" data-ae-progress="${this.id}"><progress value="${done}" max="${total}" style="width:300px"></progress> ${pct}% ${escaped}</div>`,
       "text/plain": `${this.title}: ${pct}% ${text}`,
     };
   }
