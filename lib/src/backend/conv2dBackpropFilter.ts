@@ -6,15 +6,13 @@
 // Conv2D with dilations = strides then yields [Cin, KH, KW, Cout]. Built only from kernels the wasm
 // backend has (Slice, PadV2, Transpose, Conv2D), with every temporary buffer disposed.
 import * as tf from "@tensorflow/tfjs";
-import { KernelArgs, Scratch, TensorInfo } from "./kernelCalls";
+import { KernelArgs, requireNHWC, Scratch, TensorInfo } from "./kernelCalls";
 
 function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  if (dataFormat && dataFormat !== "NHWC") {
-    throw new Error(`Conv2DBackpropFilter(wasm) supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
-  }
+  requireNHWC(dataFormat, "Conv2DBackpropFilter");
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;

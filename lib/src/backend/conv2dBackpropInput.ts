@@ -10,7 +10,7 @@
 // flipped, with its channel axes swapped. Computing the sh * sw phases separately and interleaving
 // them does exactly the work of the direct formula (no zeros inserted between the rows of dy).
 import * as tf from "@tensorflow/tfjs";
-import { KernelArgs, Scratch, TensorInfo } from "./kernelCalls";
+import { KernelArgs, requireNHWC, Scratch, TensorInfo } from "./kernelCalls";
 
 /** How one spatial axis splits into phases. */
 interface AxisPlan {
@@ -57,9 +57,7 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-  if (dataFormat && dataFormat !== "NHWC") {
-    throw new Error(`Conv2DBackpropInput(wasm) supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
-  }
+  requireNHWC(dataFormat, "Conv2DBackpropInput");
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number],
     strides, 1, pad, dimRoundingMode, false, "channelsLast");
   const [n, oh, ow, cout] = dy.shape;

@@ -6,6 +6,11 @@ import * as tf from "@tensorflow/tfjs";
 export type TensorInfo = tf.TensorInfo;
 export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: any; attrs: Record<string, any> };
 
+/** The course's convolution kernels handle channels-last data only (what tfjs layers produce). */
+export function requireNHWC(dataFormat: string | undefined, kernel: string): void {
+  if (dataFormat && dataFormat !== "NHWC") throw new Error(`${kernel}(wasm) supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
+}
+
 export class Scratch {
   private readonly temporaries: TensorInfo[] = [];
   constructor(private readonly backend: any, private readonly caller: string) {}
