@@ -4,3 +4,4 @@ export { verifyChecksum, fileDigest, readSha256Sums, Checksum } from "./checksum
 export { loadFashionMnist, datasetFromIdx, FASHION_MNIST_CLASSES, IDX_FILES, TrainTest } from "./fashionMnist";
 export { loadMnist, MNIST_CHECKSUMS, MNIST_URLS, MNIST_CLASSES } from "./mnist";
 export { gaussianNoise, maskingNoise, saltAndPepperNoise } from "./corruption";
+export { binarize, binarizeDataset } from "./binarize";

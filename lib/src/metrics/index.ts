@@ -4,3 +4,4 @@ export { psnr } from "./psnr";
 export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, Points } from "./neighbours";
 export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";
 export { encodeDataset } from "./codes";
+export { iwaeBound, logMeanExp, logImportanceWeights, activeUnits, IwaeOptions } from "./iwae";

@@ -4,3 +4,4 @@ export { MlpAutoencoder, MlpAutoencoderConfig } from "./mlpAutoencoder";
 export { ConvAutoencoder, ConvAutoencoderConfig } from "./convAutoencoder";
 export { topK } from "./kSparse";
 export { pretrainLayerwise, PretrainOptions } from "./stackedPretraining";
+export { VariationalAutoencoder, VaeConfig, Posterior, DecoderLikelihood, reparameterize } from "./vae";

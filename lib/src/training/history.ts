@@ -2,6 +2,9 @@ export interface EpochLog {
   epoch: number;
   loss: number;
   valLoss?: number;
+  /** Named parts of the loss (e.g. reconstruction and KL), epoch means on the training and validation sets. */
+  terms?: Record<string, number>;
+  valTerms?: Record<string, number>;
   seconds: number;
 }
 

@@ -1,4 +1,4 @@
-export { train, evaluateLoss, cosineDecay, TrainOptions } from "./train";
+export { train, evaluateLoss, evaluateLossTerms, cosineDecay, TrainOptions, LossOutput } from "./train";
 export { EpochLog, History } from "./history";
 export { TrainingDivergedError } from "./errors";
 export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";

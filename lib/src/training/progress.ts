@@ -15,20 +15,31 @@ function fmt(x: number | undefined): string {
 }
 
 export function lossChartSpec(logs: EpochLog[], title: string): Record<string, any> {
-  const values = logs.flatMap((l) => [
-    { epoch: l.epoch, split: "train", loss: l.loss },
-    ...(l.valLoss === undefined ? [] : [{ epoch: l.epoch, split: "validation", loss: l.valLoss }]),
-  ]);
-  return {
-    title, width: 360, height: 180, data: { values },
+  const hasTerms = logs.some((l) => l.terms);
+  const rows = (l: EpochLog, split: string, loss: number | undefined, terms?: Record<string, number>) =>
+    loss === undefined ? [] : [{ epoch: l.epoch, split, quantity: "loss", loss }, ...Object.entries(terms ?? {}).map(([quantity, v]) => ({ epoch: l.epoch, split, quantity, loss: v }))];
+  const values = logs.flatMap((l) => [...rows(l, "train", l.loss, l.terms), ...rows(l, "validation", l.valLoss, l.valTerms)]);
+  const line = {
     mark: { type: "line", point: true },
     encoding: {
       x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1 } },
-      y: { field: "loss", type: "quantitative", scale: { zero: false } },
+      y: { field: "loss", type: "quantitative", scale: { zero: false }, title: hasTerms ? null : "loss" },
       color: { field: "split", type: "nominal" },
-      tooltip: [{ field: "epoch" }, { field: "split" }, { field: "loss", format: ".5f" }],
+      tooltip: [{ field: "epoch" }, { field: "split" }, ...(hasTerms ? [{ field: "quantity" }] : []), { field: "loss", format: ".5f" }],
     },
   };
+  if (!hasTerms) return { title, width: 360, height: 180, data: { values }, ...line };
+  // The loss and each of its parts side by side, each on its own scale.
+  return {
+    title, data: { values },
+    facet: { column: { field: "quantity", type: "nominal", sort: null, title: null } },
+    spec: { width: 200, height: 160, ...line },
+    resolve: { scale: { y: "independent" } },
+  };
+}
+
+function termsText(terms?: Record<string, number>): string {
+  return terms ? ` (${Object.entries(terms).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")})` : "";
 }
 
 let progressCounter = 0;
@@ -62,7 +73,7 @@ class JupyterProgress implements ProgressReporter {
 
   async epoch(log: EpochLog) {
     this.logs.push(log);
-    this.bar.update(this.bundle(log.epoch, this.epochs, `epoch ${log.epoch}/${this.epochs}: loss ${fmt(log.loss)}, validation ${fmt(log.valLoss)} (${log.seconds.toFixed(1)} s)`));
+    this.bar.update(this.bundle(log.epoch, this.epochs, `epoch ${log.epoch}/${this.epochs}: loss ${fmt(log.loss)}${termsText(log.terms)}, validation ${fmt(log.valLoss)}${termsText(log.valTerms)} (${log.seconds.toFixed(1)} s)`));
     await this.chart.draw(lossChartSpec(this.logs, this.title), `${this.title}: epoch ${log.epoch} loss ${fmt(log.loss)} validation ${fmt(log.valLoss)}`);
   }
 
@@ -76,7 +87,7 @@ class TextProgress implements ProgressReporter {
   constructor(private title: string) {}
   batch() {}
   async epoch(log: EpochLog, epochs: number) {
-    console.log(`${this.title} epoch ${log.epoch}/${epochs}: loss ${fmt(log.loss)} validation ${fmt(log.valLoss)} (${log.seconds.toFixed(1)} s)`);
+    console.log(`${this.title} epoch ${log.epoch}/${epochs}: loss ${fmt(log.loss)}${termsText(log.terms)} validation ${fmt(log.valLoss)}${termsText(log.valTerms)} (${log.seconds.toFixed(1)} s)`);
   }
   done(message: string) {
     console.log(`${this.title}: ${message}`);

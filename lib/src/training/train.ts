@@ -6,13 +6,16 @@ import { TrainingDivergedError } from "./errors";
 import { EpochLog, History } from "./history";
 import { progressReporter } from "./progress";
 
+/** A batch loss: a scalar, or a scalar with named parts to chart beside it (e.g. reconstruction and KL). */
+export type LossOutput = tf.Scalar | { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+
 export interface TrainOptions {
-  /** The scalar loss of one batch; called inside the optimiser's gradient tape. */
-  loss: (batch: Batch) => tf.Scalar;
+  /** The loss of one batch; called inside the optimiser's gradient tape. */
+  loss: (batch: Batch) => LossOutput;
   train: ImageDataset;
   validation?: ImageDataset;
   /** Loss used on validation batches (default: `loss`). */
-  validationLoss?: (batch: Batch) => tf.Scalar;
+  validationLoss?: (batch: Batch) => LossOutput;
   /** Variables to optimise (default: every trainable variable created so far). */
   variables?: tf.Variable[];
   optimizer?: tf.Optimizer;
@@ -35,14 +38,50 @@ export function cosineDecay(initial: number, epochs: number, floor = 0.01): (epo
   return (epoch) => initial * (floor + (1 - floor) * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / Math.max(1, epochs - 1))));
 }
 
-/** Mean loss over a dataset, batch by batch, with no gradients. */
-export function evaluateLoss(data: ImageDataset, loss: (batch: Batch) => tf.Scalar, batchSize = 1000): number {
-  let total = 0;
-  for (const batch of data.batches(batchSize)) {
-    total += tf.tidy(() => loss(batch).dataSync()[0]) * batch.labels.length;
-    batch.x.dispose();
+/** Reads a loss output's numbers and disposes its tensors. */
+function lossValues(out: LossOutput): { loss: number; terms?: Record<string, number> } {
+  if (out instanceof tf.Tensor) {
+    const loss = out.dataSync()[0];
+    out.dispose();
+    return { loss };
   }
-  return total / data.size;
+  const terms = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, t.dataSync()[0]]));
+  const loss = out.loss.dataSync()[0];
+  tf.dispose([out.loss, ...Object.values(out.terms)]);
+  return { loss, terms };
+}
+
+/** Running sums of a loss and its parts, weighted by batch size. */
+class Means {
+  private n = 0;
+  private sums: Record<string, number> = {};
+  add(v: { loss: number; terms?: Record<string, number> }, count: number) {
+    this.n += count;
+    for (const [k, x] of Object.entries({ loss: v.loss, ...v.terms })) this.sums[k] = (this.sums[k] ?? 0) + x * count;
+  }
+  get loss() { return this.sums.loss / this.n; }
+  get terms(): Record<string, number> | undefined {
+    const keys = Object.keys(this.sums).filter((k) => k !== "loss");
+    return keys.length ? Object.fromEntries(keys.map((k) => [k, this.sums[k] / this.n])) : undefined;
+  }
+}
+
+/** Mean loss (and its parts) over a dataset, batch by batch, with no gradients. */
+export function evaluateLossTerms(data: ImageDataset, loss: (batch: Batch) => LossOutput, batchSize = 1000): { loss: number; terms?: Record<string, number> } {
+  const means = new Means();
+  for (const batch of data.batches(batchSize)) {
+    try {
+      means.add(lossValues(tf.tidy(() => loss(batch))), batch.labels.length);
+    } finally {
+      batch.x.dispose();
+    }
+  }
+  return { loss: means.loss, terms: means.terms };
+}
+
+/** Mean loss over a dataset, batch by batch, with no gradients. */
+export function evaluateLoss(data: ImageDataset, loss: (batch: Batch) => LossOutput, batchSize = 1000): number {
+  return evaluateLossTerms(data, loss, batchSize).loss;
 }
 
 export async function train(options: TrainOptions): Promise<History> {
@@ -78,32 +117,46 @@ export async function train(options: TrainOptions): Promise<History> {
         if (typeof o.setLearningRate === "function") o.setLearningRate(lr);
         else o.learningRate = lr;
       }
-      let sum = 0;
+      const means = new Means();
       let b = 0;
       for (const batch of data.batches(batchSize, { seed: seed + epoch })) {
         b++;
         // computeGradients + applyGradients (rather than minimize) so that a non-finite loss is caught
         // before it reaches the weights.
         let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
+        const kept: { terms?: Record<string, tf.Scalar> } = {};
         try {
-          computed = optimizer.computeGradients(() => options.loss(batch), variables);
+          computed = optimizer.computeGradients(() => {
+            const out = options.loss(batch);
+            if (out instanceof tf.Tensor) return out;
+            Object.values(out.terms).forEach((t) => tf.keep(t)); // outlive the tape, for the chart
+            kept.terms = out.terms;
+            return out.loss;
+          }, variables);
+        } catch (e) {
+          if (kept.terms) tf.dispose(Object.values(kept.terms));
+          throw e;
         } finally {
           batch.x.dispose(); // also when the loss function throws
         }
         const { value, grads } = computed;
-        const lossValue = value.dataSync()[0];
-        value.dispose();
-        if (!Number.isFinite(lossValue)) {
+        const values = lossValues(kept.terms ? { loss: value, terms: kept.terms } : value);
+        if (!Number.isFinite(values.loss)) {
           tf.dispose(grads);
-          throw new TrainingDivergedError(epoch, b, lossValue);
+          throw new TrainingDivergedError(epoch, b, values.loss);
         }
         optimizer.applyGradients(grads);
         tf.dispose(grads);
-        sum += lossValue * batch.labels.length;
-        progress.batch(epoch, b, batches, sum / Math.min(b * batchSize, data.size));
+        means.add(values, batch.labels.length);
+        progress.batch(epoch, b, batches, means.loss);
       }
-      const log: EpochLog = { epoch, loss: sum / data.size, seconds: (Date.now() - t0) / 1000 };
-      if (validation) log.valLoss = evaluateLoss(validation, valLoss);
+      const log: EpochLog = { epoch, loss: means.loss, seconds: (Date.now() - t0) / 1000 };
+      if (means.terms) log.terms = means.terms;
+      if (validation) {
+        const v = evaluateLossTerms(validation, valLoss);
+        log.valLoss = v.loss;
+        if (v.terms) log.valTerms = v.terms;
+      }
       logs.push(log);
       await progress.epoch(log, epochs);
       await options.onEpochEnd?.(log);

@@ -1,0 +1,39 @@
+// The evidence lower bound of one image, log p(x) ≥ E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), in nats
+// summed over pixels (so that numbers compare with the literature), with one reparameterised sample.
+import * as tf from "@tensorflow/tfjs";
+import { VariationalAutoencoder } from "../models/vae";
+import { reparameterize } from "../models/vae";
+import { klToStandardNormal } from "./kl";
+
+export interface ElboTerms {
+  /** log p(x|z) for one z ~ q(z|x), per image (negative nats). */
+  reconstruction: tf.Tensor1D;
+  /** KL(q(z|x) ‖ N(0, I)) per image (nats, ≥ 0). */
+  kl: tf.Tensor1D;
+  /** reconstruction − kl per image. */
+  elbo: tf.Tensor1D;
+}
+
+export function elboTerms(model: VariationalAutoencoder, x: tf.Tensor2D, seed?: number): ElboTerms {
+  return tf.tidy(() => {
+    const { mean, logVar } = model.posterior(x);
+    const z = reparameterize(mean, logVar, seed);
+    const reconstruction = model.logLikelihood(x, model.decodeLogits(z));
+    const kl = klToStandardNormal(mean, logVar);
+    return { reconstruction, kl, elbo: tf.sub(reconstruction, kl) as tf.Tensor1D };
+  });
+}
+
+/**
+ * The training loss: the batch mean of −(reconstruction − β·KL), with the terms the live chart shows
+ * (β = 1 is the VAE; β > 1 the β-VAE of Higgins et al. 2017).
+ */
+export function negativeElbo(model: VariationalAutoencoder, x: tf.Tensor2D, beta = 1): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
+  if (!(beta >= 0)) throw new Error(`negativeElbo: beta must be a number ≥ 0, got ${beta}`);
+  return tf.tidy(() => {
+    const t = elboTerms(model, x);
+    const reconstruction = tf.neg(tf.mean(t.reconstruction)) as tf.Scalar;
+    const kl = tf.mean(t.kl) as tf.Scalar;
+    return { loss: tf.add(reconstruction, tf.mul(beta, kl)) as tf.Scalar, terms: { "−log p(x|z)": reconstruction, KL: kl } };
+  });
+}

@@ -1,0 +1,143 @@
+// The variational autoencoder (Kingma & Welling 2014): an encoder that gives the mean and
+// log-variance of a diagonal Gaussian q(z|x), the reparameterised sample z = μ + σ·ε, and a decoder
+// p(x|z) that is either Bernoulli (pixel logits) or Gaussian (pixel means, fixed or learned variance).
+import * as tf from "@tensorflow/tfjs";
+import { Autoencoder, layerVariables } from "./autoencoder";
+
+export type DecoderLikelihood = "bernoulli" | "gaussian";
+const LIKELIHOODS: DecoderLikelihood[] = ["bernoulli", "gaussian"];
+
+export interface VaeConfig {
+  inputSize: number;
+  /** Hidden widths of the encoder; the decoder mirrors them. */
+  hidden: number[];
+  latentSize: number;
+  /** p(x|z): "bernoulli" (binary pixels, logits) or "gaussian" (grey pixels, sigmoid means). */
+  likelihood?: DecoderLikelihood;
+  /** Gaussian decoder only: a fixed pixel variance, or "learned" (one log-variance per pixel). Default 1. */
+  gaussianVariance?: number | "learned";
+  activation?: "relu" | "elu" | "tanh";
+  seed?: number;
+}
+
+export interface Posterior {
+  mean: tf.Tensor2D;
+  logVar: tf.Tensor2D;
+}
+
+/** z = μ + exp(½ log σ²) · ε with ε ~ N(0, I): the sample is a differentiable function of μ and log σ². */
+export function reparameterize(mean: tf.Tensor2D, logVar: tf.Tensor2D, seed?: number): tf.Tensor2D {
+  if (mean.shape.join() !== logVar.shape.join()) {
+    throw new Error(`reparameterize: mean has shape [${mean.shape}] but logVar has [${logVar.shape}]; they must match`);
+  }
+  return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", seed))));
+}
+
+function dense(units: number, activation: string, seed: number, inputDim?: number): tf.layers.Layer {
+  return tf.layers.dense({ units, activation: activation as any, kernelInitializer: tf.initializers.glorotUniform({ seed }), ...(inputDim ? { inputShape: [inputDim] } : {}) });
+}
+
+export class VariationalAutoencoder implements Autoencoder {
+  readonly encoder: tf.Sequential;
+  readonly decoder: tf.Sequential;
+  readonly likelihood: DecoderLikelihood;
+  /** Gaussian decoder: log σ² per pixel (a variable when learned). */
+  readonly decoderLogVar?: tf.Variable | tf.Tensor1D;
+
+  constructor(readonly config: VaeConfig) {
+    const { inputSize, hidden, latentSize } = config;
+    this.likelihood = config.likelihood ?? "bernoulli";
+    if (!LIKELIHOODS.includes(this.likelihood)) {
+      throw new Error(`VariationalAutoencoder: unknown likelihood "${config.likelihood}"; pass "bernoulli" (binary pixels) or "gaussian" (grey pixels)`);
+    }
+    for (const [what, n] of [["inputSize", inputSize], ["latentSize", latentSize], ...hidden.map((h, i) => [`hidden[${i}]`, h])] as [string, number][]) {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`VariationalAutoencoder: ${what} must be a positive integer, got ${n}`);
+    }
+    const act = config.activation ?? "relu";
+    const seed = config.seed ?? 0;
+    // The encoder's last layer gives [μ, log σ²] side by side; encode() splits them.
+    this.encoder = tf.sequential({ name: "vae_encoder", layers: [...hidden, 2 * latentSize].map((u, i) => dense(u, i < hidden.length ? act : "linear", seed + i, i === 0 ? inputSize : undefined)) });
+    const back = [...hidden].reverse();
+    this.decoder = tf.sequential({ name: "vae_decoder", layers: [...back, inputSize].map((u, i) => dense(u, i < back.length ? act : "linear", seed + 100 + i, i === 0 ? latentSize : undefined)) });
+    if (this.likelihood === "gaussian") {
+      const v = config.gaussianVariance ?? 1;
+      if (v !== "learned" && !(typeof v === "number" && v > 0)) throw new Error(`VariationalAutoencoder: gaussianVariance must be a positive number or "learned", got ${v}`);
+      this.decoderLogVar = v === "learned" ? tf.variable(tf.zeros([inputSize]), true, `vae_decoder_logvar_${seed}_${Date.now()}`) : tf.fill([inputSize], Math.log(v)) as tf.Tensor1D;
+    }
+  }
+
+  get latentSize(): number { return this.config.latentSize; }
+
+  get variables(): tf.Variable[] {
+    const own = this.decoderLogVar instanceof tf.Variable ? [this.decoderLogVar] : [];
+    return [...layerVariables(this.encoder, this.decoder), ...own];
+  }
+
+  private check(t: tf.Tensor, size: number, what: string, pass: string): void {
+    if (t.rank !== 2 || t.shape[1] !== size) {
+      throw new Error(`VariationalAutoencoder: ${what} has shape [${t.shape}], expected [batch, ${size}]; ${pass}`);
+    }
+  }
+
+  /** q(z|x): mean and log-variance, each [batch, latentSize]. */
+  posterior(x: tf.Tensor2D): Posterior {
+    this.check(x, this.config.inputSize, "the input", `pass flattened images of ${this.config.inputSize} pixels`);
+    return tf.tidy(() => {
+      const [mean, logVar] = tf.split(this.encoder.apply(x) as tf.Tensor2D, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      return { mean, logVar };
+    });
+  }
+
+  /** The posterior mean: the code used by metrics and latent maps. */
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    const { mean, logVar } = this.posterior(x);
+    logVar.dispose();
+    return mean;
+  }
+
+  /** The decoder's raw output: Bernoulli logits, or (before the sigmoid) Gaussian means. */
+  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
+    this.check(z, this.config.latentSize, "the code", `pass codes of latentSize ${this.config.latentSize}`);
+    return tf.tidy(() => this.decoder.apply(z) as tf.Tensor2D);
+  }
+
+  /** Pixel means E[x|z] in [0, 1]. */
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeLogits(z)));
+  }
+
+  /** log p(x|z) per image, summed over pixels (nats): [batch]. `out` is decodeLogits(z). */
+  logLikelihood(x: tf.Tensor2D, out: tf.Tensor2D): tf.Tensor1D {
+    if (x.shape.join() !== out.shape.join()) throw new Error(`VariationalAutoencoder.logLikelihood: images [${x.shape}] and decoder output [${out.shape}] differ`);
+    return tf.tidy(() => {
+      if (this.likelihood === "bernoulli") {
+        // log Bernoulli(x; sigmoid(l)) = x·l − softplus(l), written so it never takes log(0).
+        const softplus = tf.add(tf.relu(out), tf.log1p(tf.exp(tf.neg(tf.abs(out)))));
+        return tf.sum(tf.sub(tf.mul(x, out), softplus), 1) as tf.Tensor1D;
+      }
+      const logVar = this.decoderLogVar!;
+      const sq = tf.div(tf.square(tf.sub(x, tf.sigmoid(out))), tf.exp(logVar));
+      return tf.mul(-0.5, tf.sum(tf.add(tf.add(sq, logVar), Math.log(2 * Math.PI)), 1)) as tf.Tensor1D;
+    });
+  }
+
+  /** Reconstruction through the posterior mean (no sampling). */
+  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decode(this.encode(x)));
+  }
+
+  /** n images decoded from z ~ N(0, I): pixel means. */
+  samplePrior(n: number, seed?: number): tf.Tensor2D {
+    return tf.tidy(() => this.decode(tf.randomNormal([n, this.config.latentSize], 0, 1, "float32", seed)));
+  }
+
+  countParams(): number {
+    return this.encoder.countParams() + this.decoder.countParams() + (this.decoderLogVar instanceof tf.Variable ? this.config.inputSize : 0);
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.decoder.dispose();
+    this.decoderLogVar?.dispose();
+  }
+}
