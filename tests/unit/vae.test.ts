@@ -219,3 +219,25 @@ describe("binarisation", () => {
     assert.match(a.name, /binarised \(seed 1\)/);
   });
 });
+
+describe("prior helpers", () => {
+  it("normalQuantile inverts the normal CDF", async () => {
+    const { normalQuantile } = await import("../../lib/src/random");
+    assert.ok(Math.abs(normalQuantile(0.5)) < 1e-9);
+    assert.ok(Math.abs(normalQuantile(0.975) - 1.959963985) < 1e-6);
+    assert.ok(Math.abs(normalQuantile(0.001) + 3.090232306) < 1e-6);
+    assert.throws(() => normalQuantile(1), /p must be in \(0, 1\)/);
+  });
+
+  it("fittedGaussianKlToStandardNormal is about 0 for prior samples and grows when codes drift or shrink", async () => {
+    const { fittedGaussianKlToStandardNormal } = await import("../../lib/src/metrics/gaussianFit");
+    const z = tf.randomNormal([20_000, 3], 0, 1, "float32", 4);
+    const values = z.dataSync() as Float32Array;
+    assert.ok(fittedGaussianKlToStandardNormal({ values, dim: 3 }).kl < 0.01);
+    const shifted = values.map((v, i) => (i % 3 === 0 ? v + 2 : v)); // KL of a unit shift: ½·2² = 2
+    assert.ok(Math.abs(fittedGaussianKlToStandardNormal({ values: shifted, dim: 3 }).kl - 2) < 0.05);
+    const squeezed = values.map((v) => 0.1 * v); // ½·3·(0.01 − 1 − ln 0.01)
+    assert.ok(Math.abs(fittedGaussianKlToStandardNormal({ values: squeezed, dim: 3 }).kl - 1.5 * (0.01 - 1 - Math.log(0.01))) < 0.05);
+    z.dispose();
+  });
+});

@@ -5,3 +5,4 @@ export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, Points } from "
 export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";
 export { encodeDataset } from "./codes";
 export { iwaeBound, logMeanExp, logImportanceWeights, activeUnits, IwaeOptions } from "./iwae";
+export { fittedGaussianKlToStandardNormal } from "./gaussianFit";
