@@ -26,7 +26,8 @@ export function elboTerms(model: VariationalAutoencoder, x: tf.Tensor2D, seed?: 
 
 /**
  * The training loss: the batch mean of −(reconstruction − β·KL), with the terms the live chart shows
- * (β = 1 is the VAE; β > 1 the β-VAE of Higgins et al. 2017).
+ * (β = 1 is the VAE; β > 1 the β-VAE of Higgins et al. 2017). The terms are batch means in nats:
+ * `reconstruction` = −log p(x|z) (the distortion) and `KL` = KL(q(z|x) ‖ p(z)) (the rate).
  */
 export function negativeElbo(model: VariationalAutoencoder, x: tf.Tensor2D, beta = 1): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
   if (!(beta >= 0)) throw new Error(`negativeElbo: beta must be a number ≥ 0, got ${beta}`);
@@ -34,6 +35,6 @@ export function negativeElbo(model: VariationalAutoencoder, x: tf.Tensor2D, beta
     const t = elboTerms(model, x);
     const reconstruction = tf.neg(tf.mean(t.reconstruction)) as tf.Scalar;
     const kl = tf.mean(t.kl) as tf.Scalar;
-    return { loss: tf.add(reconstruction, tf.mul(beta, kl)) as tf.Scalar, terms: { "−log p(x|z)": reconstruction, KL: kl } };
+    return { loss: tf.add(reconstruction, tf.mul(beta, kl)) as tf.Scalar, terms: { reconstruction, KL: kl } };
   });
 }
