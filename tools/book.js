@@ -147,7 +147,7 @@ function indexPage(run, md) {
     ? "These pages show a full-mode run: the settings each notebook states as its defaults."
     : `These pages show a <strong>${escapeHtml(run.mode)}-mode</strong> run (fewer epochs, smaller subsets): its numbers are not the course's results.`;
   const body = `<h1>Autoencoders in TypeScript</h1>
-<p>A course on autoencoders in TypeScript notebooks: from the linear autoencoder and its equivalence with PCA, through denoising, sparse, contractive and convolutional autoencoders. Every number below was computed by the notebook it belongs to, on Fashion-MNIST, in the run this book was built from.</p>
+<p>A course on autoencoders in TypeScript notebooks, from the linear autoencoder and its equivalence with PCA onwards. Every number below was computed by the notebook it belongs to, on Fashion-MNIST, in the run this book was built from.</p>
 <p class="run">${modeNote}${run.date ? ` Run finished ${escapeHtml(run.date.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}.` : ""}</p>
 <table class="syllabus"><thead><tr><th>#</th><th>Notebook</th><th>Results it recorded</th></tr></thead><tbody>
 ${rows}

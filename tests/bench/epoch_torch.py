@@ -45,7 +45,7 @@ def vae():
 
     def loss(x):
         mean, log_var = enc(x).chunk(2, dim=1)
-        z = mean + torch.exp(0.5 * log_var) * (torch.rand_like(mean) * 2 - 1)
+        z = mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
         logits = dec(z)
         bce = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
         kl = -0.5 * (1 + log_var - mean.pow(2) - log_var.exp()).sum(1)

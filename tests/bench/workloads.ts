@@ -1,12 +1,13 @@
-// The three benchmark workloads in TensorFlow.js, mirrored layer for layer by workloads.py (PyTorch):
+// The three benchmark workloads in TensorFlow.js, mirrored layer for layer by epoch_torch.py (PyTorch):
 //   mlp  : MLP autoencoder 784-512-256-32-256-512-784, ReLU, sigmoid output, MSE
-//   vae  : VAE, encoder 784-512-256 -> (mean, log-variance) of 32, decoder 32-256-512-784 (logits),
+//   vae  : the course VAE (lib/src/models/vae.ts): encoder 784-512-256 -> (mean, log-variance) of 32, decoder 32-256-512-784 (logits),
 //          Bernoulli reconstruction + closed-form KL, summed per image and averaged over the batch
 //   conv : conv AE 28x28x1 -> 14x14x16 -> 7x7x32 -> 14x14x16 -> 28x28x1 (3x3, stride 2, 'same')
 // Every workload is Adam(1e-3), batch 128, synthetic uniform images with a fixed seed.
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../../lib/src/data";
-import { meanSquaredError } from "../../lib/src/losses";
+import { meanSquaredError, negativeElbo } from "../../lib/src/losses";
+import { VariationalAutoencoder } from "../../lib/src/models/vae";
 import { seededRandom } from "../../lib/src/random";
 
 export type Workload = "mlp" | "vae" | "conv";
@@ -39,21 +40,9 @@ export function buildWorkload(workload: Workload): { variables: tf.Variable[]; l
     return { variables: weightsOf(net), loss: (x) => tf.tidy(() => meanSquaredError(net.apply(x) as tf.Tensor, x)) };
   }
   if (workload === "vae") {
-    const encoder = tf.sequential({ layers: [dense(512, "relu", 1, 784), dense(256, "relu", 2), dense(64, "linear", 3)] });
-    const decoder = tf.sequential({ layers: [dense(256, "relu", 4, 32), dense(512, "relu", 5), dense(784, "linear", 6)] });
-    const noise = seededRandom(99);
-    return {
-      variables: [...weightsOf(encoder), ...weightsOf(decoder)],
-      loss: (x) => tf.tidy(() => {
-        const [mean, logVar] = tf.split(encoder.apply(x) as tf.Tensor2D, 2, 1);
-        const eps = tf.tensor2d(Float32Array.from({ length: mean.size }, () => noise() * 2 - 1), mean.shape as [number, number]);
-        const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
-        const logits = decoder.apply(z) as tf.Tensor2D;
-        const bce = tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))), 1);
-        const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1));
-        return tf.mean(tf.add(bce, kl)) as tf.Scalar;
-      }),
-    };
+    // The course's own VAE (notebook 08) and its loss: same layers as workloads.py.
+    const vae = new VariationalAutoencoder({ inputSize: 784, hidden: [512, 256], latentSize: 32, seed: 1 });
+    return { variables: vae.variables, loss: (x) => tf.tidy(() => negativeElbo(vae, x).loss) };
   }
   const conv = (filters: number, seed: number, activation: "relu" | "sigmoid", transpose: boolean, first = false) => {
     const config = { filters, kernelSize: 3, strides: 2, padding: "same" as const, activation,

@@ -157,8 +157,8 @@ describe("the course in JupyterLab (Chromium)", () => {
       try {
         await runAll(page);
         const found = await problems(page);
-        // The image maps: 02's embeddings and 04's latent map show a point's picture on hover.
-        if (/^(02|04)-/.test(name)) {
+        // The image maps: 02's embeddings and 04's and 08's latent maps show a point's picture on hover.
+        if (/^(02|04|08)-/.test(name)) {
           const hover = await hoverUntilTooltipImage(page, ".jp-OutputArea-output.jp-RenderedVegaLite .vega-embed canvas",
             path.join(outDir, `hover-failure-${name}.png`), ".jp-NotebookPanel .jp-WindowedPanel-outer");
           if (hover) found.push(`hovering the image map: ${hover}`);

@@ -106,19 +106,26 @@ export class VariationalAutoencoder implements Autoencoder {
     return tf.tidy(() => tf.sigmoid(this.decodeLogits(z)));
   }
 
-  /** log p(x|z) per image, summed over pixels (nats): [batch]. `out` is decodeLogits(z). */
-  logLikelihood(x: tf.Tensor2D, out: tf.Tensor2D): tf.Tensor1D {
-    if (x.shape.join() !== out.shape.join()) throw new Error(`VariationalAutoencoder.logLikelihood: images [${x.shape}] and decoder output [${out.shape}] differ`);
+  /**
+   * log p(x|z) per image, summed over pixels (nats). `out` is decodeLogits(z): [batch, pixels] gives
+   * [batch]; shapes that broadcast also work, e.g. x [batch, 1, pixels] against out [batch, samples,
+   * pixels] gives [batch, samples] without copying x once per sample.
+   */
+  logLikelihood<T extends tf.Tensor>(x: tf.Tensor, out: T): T extends tf.Tensor2D ? tf.Tensor1D : tf.Tensor {
+    const d = this.config.inputSize;
+    if (x.shape[x.rank - 1] !== d || out.shape[out.rank - 1] !== d || (x.rank === out.rank && x.shape.some((n, i) => n !== 1 && n !== out.shape[i]))) {
+      throw new Error(`VariationalAutoencoder.logLikelihood: images [${x.shape}] and decoder output [${out.shape}] do not match; both end in ${d} pixels`);
+    }
     return tf.tidy(() => {
       if (this.likelihood === "bernoulli") {
         // log Bernoulli(x; sigmoid(l)) = x·l − softplus(l), written so it never takes log(0).
         const softplus = tf.add(tf.relu(out), tf.log1p(tf.exp(tf.neg(tf.abs(out)))));
-        return tf.sum(tf.sub(tf.mul(x, out), softplus), 1) as tf.Tensor1D;
+        return tf.sum(tf.sub(tf.mul(x, out), softplus), -1);
       }
       const logVar = this.decoderLogVar!;
       const sq = tf.div(tf.square(tf.sub(x, tf.sigmoid(out))), tf.exp(logVar));
-      return tf.mul(-0.5, tf.sum(tf.add(tf.add(sq, logVar), Math.log(2 * Math.PI)), 1)) as tf.Tensor1D;
-    });
+      return tf.mul(-0.5, tf.sum(tf.add(tf.add(sq, logVar), Math.log(2 * Math.PI)), -1));
+    }) as any;
   }
 
   /** Reconstruction through the posterior mean (no sampling). */
