@@ -5,3 +5,4 @@ export { loadFashionMnist, datasetFromIdx, FASHION_MNIST_CLASSES, IDX_FILES, Tra
 export { loadMnist, MNIST_CHECKSUMS, MNIST_URLS, MNIST_CLASSES } from "./mnist";
 export { gaussianNoise, maskingNoise, saltAndPepperNoise } from "./corruption";
 export { binarize, binarizeDataset } from "./binarize";
+export { oneHot, endlessBatches } from "./labels";

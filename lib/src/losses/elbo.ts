@@ -14,11 +14,12 @@ export interface ElboTerms {
   elbo: tf.Tensor1D;
 }
 
-export function elboTerms(model: VariationalAutoencoder, x: tf.Tensor2D, seed?: number): ElboTerms {
+/** The ELBO's terms per image; for a CVAE pass the condition (one-hot labels) of each image. */
+export function elboTerms(model: VariationalAutoencoder, x: tf.Tensor2D, seed?: number, condition?: tf.Tensor2D): ElboTerms {
   return tf.tidy(() => {
-    const { mean, logVar } = model.posterior(x);
+    const { mean, logVar } = model.posterior(x, condition);
     const z = reparameterize(mean, logVar, seed);
-    const reconstruction = model.logLikelihood(x, model.decodeLogits(z));
+    const reconstruction = model.logLikelihood(x, model.decodeLogits(z, condition));
     const kl = klToStandardNormal(mean, logVar);
     return { reconstruction, kl, elbo: tf.sub(reconstruction, kl) as tf.Tensor1D };
   });
@@ -29,10 +30,10 @@ export function elboTerms(model: VariationalAutoencoder, x: tf.Tensor2D, seed?: 
  * (β = 1 is the VAE; β > 1 the β-VAE of Higgins et al. 2017). The terms are batch means in nats:
  * `reconstruction` = −log p(x|z) (the distortion) and `KL` = KL(q(z|x) ‖ p(z)) (the rate).
  */
-export function negativeElbo(model: VariationalAutoencoder, x: tf.Tensor2D, beta = 1): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
+export function negativeElbo(model: VariationalAutoencoder, x: tf.Tensor2D, beta = 1, condition?: tf.Tensor2D): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
   if (!(beta >= 0)) throw new Error(`negativeElbo: beta must be a number ≥ 0, got ${beta}`);
   return tf.tidy(() => {
-    const t = elboTerms(model, x);
+    const t = elboTerms(model, x, undefined, condition);
     const reconstruction = tf.neg(tf.mean(t.reconstruction)) as tf.Scalar;
     const kl = tf.mean(t.kl) as tf.Scalar;
     return { loss: tf.add(reconstruction, tf.mul(beta, kl)) as tf.Scalar, terms: { reconstruction, KL: kl } };

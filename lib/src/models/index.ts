@@ -5,3 +5,4 @@ export { ConvAutoencoder, ConvAutoencoderConfig } from "./convAutoencoder";
 export { topK } from "./kSparse";
 export { pretrainLayerwise, PretrainOptions } from "./stackedPretraining";
 export { VariationalAutoencoder, VaeConfig, Posterior, DecoderLikelihood, reparameterize } from "./vae";
+export { SemiSupervisedVae, M2Config } from "./m2";

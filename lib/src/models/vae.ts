@@ -17,6 +17,8 @@ export interface VaeConfig {
   /** Gaussian decoder only: a fixed pixel variance, or "learned" (one log-variance per pixel). Default 1. */
   gaussianVariance?: number | "learned";
   activation?: "relu" | "elu" | "tanh";
+  /** A conditional VAE (CVAE): the size of a condition (e.g. a one-hot label) fed to both networks. */
+  conditionSize?: number;
   seed?: number;
 }
 
@@ -55,10 +57,13 @@ export class VariationalAutoencoder implements Autoencoder {
     }
     const act = config.activation ?? "relu";
     const seed = config.seed ?? 0;
-    // The encoder's last layer gives [μ, log σ²] side by side; encode() splits them.
-    this.encoder = tf.sequential({ name: "vae_encoder", layers: [...hidden, 2 * latentSize].map((u, i) => dense(u, i < hidden.length ? act : "linear", seed + i, i === 0 ? inputSize : undefined)) });
+    const c = this.conditionSize;
+    if (!Number.isInteger(c) || c < 0) throw new Error(`VariationalAutoencoder: conditionSize must be a whole number ≥ 0, got ${config.conditionSize}`);
+    // The encoder's last layer gives [μ, log σ²] side by side; encode() splits them. A condition is
+    // concatenated to the input of the encoder and to the code given to the decoder.
+    this.encoder = tf.sequential({ name: "vae_encoder", layers: [...hidden, 2 * latentSize].map((u, i) => dense(u, i < hidden.length ? act : "linear", seed + i, i === 0 ? inputSize + c : undefined)) });
     const back = [...hidden].reverse();
-    this.decoder = tf.sequential({ name: "vae_decoder", layers: [...back, inputSize].map((u, i) => dense(u, i < back.length ? act : "linear", seed + 100 + i, i === 0 ? latentSize : undefined)) });
+    this.decoder = tf.sequential({ name: "vae_decoder", layers: [...back, inputSize].map((u, i) => dense(u, i < back.length ? act : "linear", seed + 100 + i, i === 0 ? latentSize + c : undefined)) });
     if (this.likelihood === "gaussian") {
       const v = config.gaussianVariance ?? 1;
       if (v !== "learned" && !(typeof v === "number" && v > 0)) throw new Error(`VariationalAutoencoder: gaussianVariance must be a positive number or "learned", got ${v}`);
@@ -67,6 +72,21 @@ export class VariationalAutoencoder implements Autoencoder {
   }
 
   get latentSize(): number { return this.config.latentSize; }
+  get conditionSize(): number { return this.config.conditionSize ?? 0; }
+
+  /** t with the condition appended (a CVAE), after checking that one is given exactly when needed. */
+  private withCondition(t: tf.Tensor2D, condition: tf.Tensor2D | undefined, what: string): tf.Tensor2D {
+    const c = this.conditionSize;
+    if (!c) {
+      if (condition) throw new Error(`VariationalAutoencoder: this VAE is not conditional, but a condition was passed to ${what}; build it with conditionSize`);
+      return t;
+    }
+    if (!condition) throw new Error(`VariationalAutoencoder: this VAE is conditional: pass ${what} a condition of shape [batch, ${c}] (e.g. ae.data.oneHot(labels, ${c}))`);
+    if (condition.rank !== 2 || condition.shape[1] !== c || condition.shape[0] !== t.shape[0]) {
+      throw new Error(`VariationalAutoencoder: the condition has shape [${condition.shape}], expected [${t.shape[0]}, ${c}] (one row per image)`);
+    }
+    return tf.concat([t, condition], 1);
+  }
 
   get variables(): tf.Variable[] {
     const own = this.decoderLogVar instanceof tf.Variable ? [this.decoderLogVar] : [];
@@ -79,31 +99,31 @@ export class VariationalAutoencoder implements Autoencoder {
     }
   }
 
-  /** q(z|x): mean and log-variance, each [batch, latentSize]. */
-  posterior(x: tf.Tensor2D): Posterior {
+  /** q(z|x) (or q(z|x, c) for a CVAE): mean and log-variance, each [batch, latentSize]. */
+  posterior(x: tf.Tensor2D, condition?: tf.Tensor2D): Posterior {
     this.check(x, this.config.inputSize, "the input", `pass flattened images of ${this.config.inputSize} pixels`);
     return tf.tidy(() => {
-      const [mean, logVar] = tf.split(this.encoder.apply(x) as tf.Tensor2D, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const [mean, logVar] = tf.split(this.encoder.apply(this.withCondition(x, condition, "posterior()")) as tf.Tensor2D, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
       return { mean, logVar };
     });
   }
 
   /** The posterior mean: the code used by metrics and latent maps. */
-  encode(x: tf.Tensor2D): tf.Tensor2D {
-    const { mean, logVar } = this.posterior(x);
+  encode(x: tf.Tensor2D, condition?: tf.Tensor2D): tf.Tensor2D {
+    const { mean, logVar } = this.posterior(x, condition);
     logVar.dispose();
     return mean;
   }
 
   /** The decoder's raw output: Bernoulli logits, or (before the sigmoid) Gaussian means. */
-  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
+  decodeLogits(z: tf.Tensor2D, condition?: tf.Tensor2D): tf.Tensor2D {
     this.check(z, this.config.latentSize, "the code", `pass codes of latentSize ${this.config.latentSize}`);
-    return tf.tidy(() => this.decoder.apply(z) as tf.Tensor2D);
+    return tf.tidy(() => this.decoder.apply(this.withCondition(z, condition, "decode()")) as tf.Tensor2D);
   }
 
-  /** Pixel means E[x|z] in [0, 1]. */
-  decode(z: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.sigmoid(this.decodeLogits(z)));
+  /** Pixel means E[x|z] (or E[x|z, c]) in [0, 1]. */
+  decode(z: tf.Tensor2D, condition?: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeLogits(z, condition)));
   }
 
   /**
@@ -129,13 +149,13 @@ export class VariationalAutoencoder implements Autoencoder {
   }
 
   /** Reconstruction through the posterior mean (no sampling). */
-  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.decode(this.encode(x)));
+  reconstruct(x: tf.Tensor2D, condition?: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decode(this.encode(x, condition), condition));
   }
 
-  /** n images decoded from z ~ N(0, I): pixel means. */
-  samplePrior(n: number, seed?: number): tf.Tensor2D {
-    return tf.tidy(() => this.decode(tf.randomNormal([n, this.config.latentSize], 0, 1, "float32", seed)));
+  /** n images decoded from z ~ N(0, I) (with the condition's n rows for a CVAE): pixel means. */
+  samplePrior(n: number, seed?: number, condition?: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decode(tf.randomNormal([n, this.config.latentSize], 0, 1, "float32", seed), condition));
   }
 
   countParams(): number {

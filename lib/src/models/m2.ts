@@ -1,0 +1,98 @@
+// The M2 semi-supervised model of Kingma et al. (2014): a classifier q(y|x), an encoder q(z|x, y)
+// and a decoder p(x|y, z) (a conditional VAE), trained on labelled and unlabelled images together.
+//   labelled:    log p(x, y) ≥ L(x, y) = E_q(z|x,y)[log p(x|y, z)] − KL(q(z|x, y) ‖ p(z)) + log p(y)
+//   unlabelled:  log p(x)    ≥ U(x)    = Σ_y q(y|x) L(x, y) + H(q(y|x))
+// plus α · log q(y|x) on the labelled images, because otherwise the classifier only learns from U.
+import * as tf from "@tensorflow/tfjs";
+import { elboTerms } from "../losses/elbo";
+import { layerVariables } from "./autoencoder";
+import { VariationalAutoencoder } from "./vae";
+
+export interface M2Config {
+  inputSize: number;
+  classes: number;
+  /** Hidden widths of the classifier q(y|x). */
+  classifierHidden: number[];
+  /** Hidden widths of the encoder q(z|x, y); the decoder mirrors them. */
+  hidden: number[];
+  latentSize: number;
+  seed?: number;
+}
+
+export class SemiSupervisedVae {
+  readonly classifier: tf.Sequential;
+  readonly cvae: VariationalAutoencoder;
+
+  constructor(readonly config: M2Config) {
+    const seed = config.seed ?? 0;
+    this.classifier = tf.sequential({ name: "m2_classifier", layers: [...config.classifierHidden, config.classes].map((u, i) => tf.layers.dense({
+      units: u, activation: i < config.classifierHidden.length ? "relu" : "linear", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 200 + i }),
+      ...(i === 0 ? { inputShape: [config.inputSize] } : {}),
+    })) });
+    this.cvae = new VariationalAutoencoder({ inputSize: config.inputSize, hidden: config.hidden, latentSize: config.latentSize, conditionSize: config.classes, seed });
+  }
+
+  get variables(): tf.Variable[] {
+    return [...layerVariables(this.classifier), ...this.cvae.variables];
+  }
+
+  /** log q(y|x): [batch, classes]. */
+  classLogProbs(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.logSoftmax(this.classifier.apply(x) as tf.Tensor2D) as tf.Tensor2D);
+  }
+
+  /** The predicted class of each image. */
+  predict(x: tf.Tensor2D): Int32Array {
+    const p = tf.tidy(() => tf.argMax(this.classifier.apply(x) as tf.Tensor2D, 1));
+    const out = p.dataSync() as Int32Array;
+    p.dispose();
+    return Int32Array.from(out);
+  }
+
+  /** L(x, y) per image (nats), one reparameterised sample; y is one-hot [batch, classes]. */
+  labelledBound(x: tf.Tensor2D, y: tf.Tensor2D, seed?: number): tf.Tensor1D {
+    return tf.tidy(() => tf.sub(elboTerms(this.cvae, x, seed, y).elbo, Math.log(this.config.classes)) as tf.Tensor1D);
+  }
+
+  /** U(x) per image: every class tried, weighted by q(y|x), plus the entropy of q(y|x). */
+  unlabelledBound(x: tf.Tensor2D, seed?: number): tf.Tensor1D {
+    const K = this.config.classes;
+    return tf.tidy(() => {
+      const b = x.shape[0];
+      // Row k·b + i is image i with class k (concat copies rows fast; wasm's Tile does not).
+      const xs = tf.concat(Array.from({ length: K }, () => x), 0) as tf.Tensor2D;
+      const ys = tf.oneHot(tf.tensor1d(Array.from({ length: K * b }, (_, r) => Math.floor(r / b)), "int32"), K).toFloat() as tf.Tensor2D;
+      const bounds = tf.transpose(tf.reshape(this.labelledBound(xs, ys, seed), [K, b])); // [b, K]
+      const logQ = this.classLogProbs(x);
+      const q = tf.exp(logQ);
+      const entropy = tf.neg(tf.sum(tf.mul(q, logQ), 1));
+      return tf.add(tf.sum(tf.mul(q, bounds), 1), entropy) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * The batch loss: −mean L over the labelled batch − mean U over the unlabelled batch + α · mean
+   * cross-entropy of q(y|x) on the labelled batch, with each part for the live chart (labelled = −mean L,
+   * unlabelled = −mean U, in nats).
+   */
+  loss(labelled: { x: tf.Tensor2D; y: tf.Tensor2D }, unlabelled: tf.Tensor2D, alpha: number): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
+    if (labelled.x.shape[1] !== unlabelled.shape[1]) {
+      throw new Error(`SemiSupervisedVae.loss: labelled images have ${labelled.x.shape[1]} pixels but unlabelled ones have ${unlabelled.shape[1]}; both must be flattened images of ${this.config.inputSize}`);
+    }
+    if (!(alpha >= 0)) throw new Error(`SemiSupervisedVae.loss: alpha must be a number ≥ 0, got ${alpha}`);
+    return tf.tidy(() => {
+      const labelledTerm = tf.neg(tf.mean(this.labelledBound(labelled.x, labelled.y))) as tf.Scalar;
+      const unlabelledTerm = tf.neg(tf.mean(this.unlabelledBound(unlabelled))) as tf.Scalar;
+      const crossEntropy = tf.neg(tf.mean(tf.sum(tf.mul(labelled.y, this.classLogProbs(labelled.x)), 1))) as tf.Scalar;
+      return {
+        loss: tf.add(tf.add(labelledTerm, unlabelledTerm), tf.mul(alpha, crossEntropy)) as tf.Scalar,
+        terms: { labelled: labelledTerm, unlabelled: unlabelledTerm, "cross-entropy": crossEntropy },
+      };
+    });
+  }
+
+  dispose(): void {
+    this.classifier.dispose();
+    this.cvae.dispose();
+  }
+}
