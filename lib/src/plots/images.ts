@@ -73,9 +73,11 @@ export function showImages(rows: { label?: string; images: ImageSource[] | tf.Te
     const labelWidth = labelled ? 110 : 0;
     const titleHeight = options.title ? 24 : 0;
     const rowHeight = (grid.height - 2) / rows.length;
+    // A title wider than the grid widens the picture instead of being cut (bold 14 px DejaVu: ~8.8 px a character).
+    const width = Math.max(labelWidth + grid.width, options.title ? Math.ceil(options.title.length * 8.8) + 16 : 0);
     const texts = rows.map((r, i) => `<text x="${labelWidth - 6}" y="${titleHeight + 2 + rowHeight * (i + 0.5)}" text-anchor="end" dominant-baseline="middle" font-size="12">${escapeXml(r.label ?? "")}</text>`);
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + grid.width}" height="${titleHeight + grid.height}" font-family="DejaVu Sans">` +
-      (options.title ? `<text x="${(labelWidth + grid.width) / 2}" y="16" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>` : "") +
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${titleHeight + grid.height}" font-family="DejaVu Sans">` +
+      (options.title ? `<text x="${width / 2}" y="16" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>` : "") +
       texts.join("") +
       `<image x="${labelWidth}" y="${titleHeight}" width="${grid.width}" height="${grid.height}" href="data:image/png;base64,${grid.png.toString("base64")}"/></svg>`;
     png = svgToPng(svg, 1);

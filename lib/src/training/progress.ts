@@ -22,7 +22,7 @@ export function lossChartSpec(logs: EpochLog[], title: string): Record<string, a
   const line = {
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1 } },
+      x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } },
       y: { field: "loss", type: "quantitative", scale: { zero: false }, title: hasTerms ? null : "loss" },
       color: { field: "split", type: "nominal" },
       tooltip: [{ field: "epoch" }, { field: "split" }, ...(hasTerms ? [{ field: "quantity" }] : []), { field: "loss", format: ".5f" }],
