@@ -53,6 +53,22 @@ describe("conditional VAE", () => {
   });
 });
 
+describe("posteriorForEveryCondition", () => {
+  it("equals the posterior with each one-hot condition, row k·batch + i", () => {
+    const cvae = new VariationalAutoencoder({ inputSize: 8, hidden: [6, 5], latentSize: 2, conditionSize: 3, seed: 4 });
+    const x = tf.tensor2d(randomArray(4 * 8, 7, 0, 1), [4, 8]);
+    const all = cvae.posteriorForEveryCondition(x);
+    for (let k = 0; k < 3; k++) {
+      const one = cvae.posterior(x, oneHot([k, k, k, k], 3));
+      const rows = (t: tf.Tensor2D) => t.slice([4 * k, 0], [4, 2]).arraySync();
+      assert.ok(tf.max(tf.abs(tf.sub(rows(all.mean) as unknown as tf.Tensor, one.mean))).arraySync() as number < 1e-5);
+      assert.ok(tf.max(tf.abs(tf.sub(rows(all.logVar) as unknown as tf.Tensor, one.logVar))).arraySync() as number < 1e-5);
+    }
+    assert.throws(() => new VariationalAutoencoder({ inputSize: 8, hidden: [6], latentSize: 2 }).posteriorForEveryCondition(x), /not conditional/);
+    cvae.dispose();
+  });
+});
+
 describe("SemiSupervisedVae (M2)", () => {
   const model = new SemiSupervisedVae({ inputSize: 8, classes: 3, classifierHidden: [5], hidden: [6], latentSize: 2, seed: 1 });
   const x = tf.tensor2d(randomArray(4 * 8, 3, 0, 1), [4, 8]);

@@ -5,8 +5,9 @@
 // plus α · log q(y|x) on the labelled images, because otherwise the classifier only learns from U.
 import * as tf from "@tensorflow/tfjs";
 import { elboTerms } from "../losses/elbo";
+import { klToStandardNormal } from "../losses/kl";
 import { layerVariables } from "./autoencoder";
-import { VariationalAutoencoder } from "./vae";
+import { reparameterize, VariationalAutoencoder } from "./vae";
 
 export interface M2Config {
   inputSize: number;
@@ -58,11 +59,15 @@ export class SemiSupervisedVae {
   unlabelledBound(x: tf.Tensor2D, seed?: number): tf.Tensor1D {
     const K = this.config.classes;
     return tf.tidy(() => {
-      const b = x.shape[0];
-      // Row k·b + i is image i with class k (concat copies rows fast; wasm's Tile does not).
-      const xs = tf.concat(Array.from({ length: K }, () => x), 0) as tf.Tensor2D;
+      const [b, d] = x.shape;
+      // Row k·b + i is image i with class k: L(x_i, k) for every pair, in one pass.
+      const { mean, logVar } = this.cvae.posteriorForEveryCondition(x);
       const ys = tf.oneHot(tf.tensor1d(Array.from({ length: K * b }, (_, r) => Math.floor(r / b)), "int32"), K).toFloat() as tf.Tensor2D;
-      const bounds = tf.transpose(tf.reshape(this.labelledBound(xs, ys, seed), [K, b])); // [b, K]
+      const z = reparameterize(mean, logVar, seed);
+      const logits = tf.reshape(this.cvae.decodeLogits(z, ys), [K, b, d]);
+      const reconstruction = this.cvae.logLikelihood(tf.expandDims(x, 0), logits); // [K, b]
+      const kl = tf.reshape(klToStandardNormal(mean, logVar), [K, b]);
+      const bounds = tf.transpose(tf.sub(tf.sub(reconstruction, kl), Math.log(K))); // [b, K]
       const logQ = this.classLogProbs(x);
       const q = tf.exp(logQ);
       const entropy = tf.neg(tf.sum(tf.mul(q, logQ), 1));

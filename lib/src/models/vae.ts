@@ -108,6 +108,29 @@ export class VariationalAutoencoder implements Autoencoder {
     });
   }
 
+  /**
+   * A CVAE's q(z|x, c) for every one-hot condition c at once: row k·batch + i is image i with
+   * condition k. The first layer's weights split as W·[x; c] = W_x·x + W_c[k], so the image part is
+   * computed once per image instead of once per condition (most of the encoder's cost).
+   */
+  posteriorForEveryCondition(x: tf.Tensor2D): Posterior {
+    const K = this.conditionSize;
+    if (!K) throw new Error("VariationalAutoencoder.posteriorForEveryCondition: this VAE is not conditional");
+    this.check(x, this.config.inputSize, "the input", `pass flattened images of ${this.config.inputSize} pixels`);
+    return tf.tidy(() => {
+      const d = this.config.inputSize;
+      const [first, ...rest] = this.encoder.layers;
+      const [kernel, bias] = layerVariables(first);
+      const act = { relu: tf.relu, elu: tf.elu, tanh: tf.tanh }[this.config.activation ?? "relu"];
+      const imagePart = tf.add(tf.matMul(x, kernel.slice([0, 0], [d, -1])), bias);                   // [b, h]
+      const conditionPart = kernel.slice([d, 0], [K, -1]);                                            // [K, h]
+      const h = tf.reshape(act(tf.add(tf.expandDims(imagePart, 0), tf.expandDims(conditionPart, 1))), [K * x.shape[0], -1]);
+      const out = rest.reduce((t, layer) => layer.apply(t) as tf.Tensor2D, h as tf.Tensor2D);
+      const [mean, logVar] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      return { mean, logVar };
+    });
+  }
+
   /** The posterior mean: the code used by metrics and latent maps. */
   encode(x: tf.Tensor2D, condition?: tf.Tensor2D): tf.Tensor2D {
     const { mean, logVar } = this.posterior(x, condition);
