@@ -9,9 +9,10 @@ export function binaryCrossEntropyFromLogits(logits: tf.Tensor, targets: tf.Tens
   if (logits.shape.join(",") !== targets.shape.join(",")) {
     throw new Error(`binaryCrossEntropyFromLogits: logits have shape [${logits.shape}] but targets have shape [${targets.shape}]; they must match`);
   }
-  return tf.tidy(() => {
-    const positivePart = tf.relu(logits);
-    const softplusOfMinusAbs = tf.log1p(tf.exp(tf.neg(tf.abs(logits))));
-    return tf.mean(tf.add(tf.sub(positivePart, tf.mul(logits, targets)), softplusOfMinusAbs)) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.mean(binaryCrossEntropyElementwise(logits, targets)) as tf.Scalar);
+}
+
+/** The same per element (shapes broadcast): −log Bernoulli(t; sigmoid(l)), e.g. summed per image by the VAE. */
+export function binaryCrossEntropyElementwise(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))));
 }

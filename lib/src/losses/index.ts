@@ -1,6 +1,6 @@
 export { meanSquaredError, squaredErrorPerExample } from "./reconstruction";
-export { binaryCrossEntropyFromLogits } from "./binaryCrossEntropy";
+export { binaryCrossEntropyFromLogits, binaryCrossEntropyElementwise } from "./binaryCrossEntropy";
 export { l1Penalty, klSparsityPenalty } from "./sparsity";
 export { contractivePenaltySigmoid, jacobianFrobeniusSquared, stochasticContractivePenalty } from "./contractive";
-export { klToStandardNormal, gaussianLogDensity } from "./kl";
+export { klToStandardNormal, klToStandardNormalPerDimension, gaussianLogDensity } from "./kl";
 export { elboTerms, negativeElbo, ElboTerms } from "./elbo";

@@ -4,6 +4,7 @@
 // drawn in chunks and folded into a running log-sum-exp, so k = 1000 needs the memory of one chunk.
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../data/dataset";
+import { gaussianLogDensity } from "../losses/kl";
 import { VariationalAutoencoder } from "../models/vae";
 
 /** log((1/k) Σ exp(w)) along `axis`, stable for any w: max + log(mean(exp(w − max))). */
@@ -28,9 +29,8 @@ export function logImportanceWeights(model: VariationalAutoencoder, x: tf.Tensor
     const z = tf.add(tf.expandDims(mean, 1), tf.mul(tf.exp(tf.mul(lv, 0.5)), eps));
     const logits = tf.reshape(model.decodeLogits(tf.reshape(z, [b * samples, L]) as tf.Tensor2D), [b, samples, d]);
     const logPxz = model.logLikelihood(tf.expandDims(x, 1), logits);
-    const logPz = tf.mul(-0.5, tf.sum(tf.add(tf.square(z), Math.log(2 * Math.PI)), -1));
-    // log q(z|x) with (z − μ)² / σ² = ε².
-    const logQz = tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(eps), lv), Math.log(2 * Math.PI)), -1));
+    const logPz = gaussianLogDensity(z);
+    const logQz = gaussianLogDensity(z, tf.expandDims(mean, 1), lv);
     return tf.sub(tf.add(logPxz, logPz), logQz) as tf.Tensor2D;
   });
 }

@@ -13,6 +13,18 @@ export interface Autoencoder {
   dispose(): void;
 }
 
+/** A stack of dense layers, sizes[i] units with activations[i], Glorot-initialised from seed + i. */
+export function denseStack(sizes: number[], inputSize: number, activations: string[], seed: number, name: string): tf.Sequential {
+  const model = tf.sequential({ name });
+  sizes.forEach((units, i) => {
+    model.add(tf.layers.dense({
+      units, inputShape: i === 0 ? [inputSize] : undefined, activation: activations[i] as any,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
+    }));
+  });
+  return model;
+}
+
 /** The tf.Variables behind layers models or single layers (what an optimiser updates), kernel first. */
 export function layerVariables(...models: (tf.LayersModel | tf.layers.Layer)[]): tf.Variable[] {
   return models.flatMap((m) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));

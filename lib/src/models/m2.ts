@@ -6,7 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { elboTerms } from "../losses/elbo";
 import { klToStandardNormal } from "../losses/kl";
-import { layerVariables } from "./autoencoder";
+import { denseStack, layerVariables } from "./autoencoder";
+import { oneHot } from "../data/labels";
 import { reparameterize, VariationalAutoencoder } from "./vae";
 
 export interface M2Config {
@@ -26,10 +27,7 @@ export class SemiSupervisedVae {
 
   constructor(readonly config: M2Config) {
     const seed = config.seed ?? 0;
-    this.classifier = tf.sequential({ name: "m2_classifier", layers: [...config.classifierHidden, config.classes].map((u, i) => tf.layers.dense({
-      units: u, activation: i < config.classifierHidden.length ? "relu" : "linear", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 200 + i }),
-      ...(i === 0 ? { inputShape: [config.inputSize] } : {}),
-    })) });
+    this.classifier = denseStack([...config.classifierHidden, config.classes], config.inputSize, [...config.classifierHidden.map(() => "relu"), "linear"], seed + 200, "m2_classifier");
     this.cvae = new VariationalAutoencoder({ inputSize: config.inputSize, hidden: config.hidden, latentSize: config.latentSize, conditionSize: config.classes, seed });
   }
 
@@ -62,7 +60,7 @@ export class SemiSupervisedVae {
       const [b, d] = x.shape;
       // Row k·b + i is image i with class k: L(x_i, k) for every pair, in one pass.
       const { mean, logVar } = this.cvae.posteriorForEveryCondition(x);
-      const ys = tf.oneHot(tf.tensor1d(Array.from({ length: K * b }, (_, r) => Math.floor(r / b)), "int32"), K).toFloat() as tf.Tensor2D;
+      const ys = oneHot(Array.from({ length: K * b }, (_, r) => Math.floor(r / b)), K);
       const z = reparameterize(mean, logVar, seed);
       const logits = tf.reshape(this.cvae.decodeLogits(z, ys), [K, b, d]);
       const reconstruction = this.cvae.logLikelihood(tf.expandDims(x, 0), logits); // [K, b]

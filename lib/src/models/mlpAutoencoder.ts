@@ -2,7 +2,7 @@
 // The decoder outputs logits; `reconstruct` applies the sigmoid so pixels land in [0, 1], and the
 // Bernoulli loss is computed from the logits for numerical stability.
 import * as tf from "@tensorflow/tfjs";
-import { SequentialAutoencoder } from "./autoencoder";
+import { denseStack, SequentialAutoencoder } from "./autoencoder";
 
 export interface MlpAutoencoderConfig {
   inputSize: number;
@@ -13,17 +13,6 @@ export interface MlpAutoencoderConfig {
   /** Activation of the code layer (default linear). */
   codeActivation?: "linear" | "sigmoid" | "tanh" | "relu";
   seed?: number;
-}
-
-function denseStack(sizes: number[], inputSize: number, activations: string[], seed: number, name: string): tf.Sequential {
-  const model = tf.sequential({ name });
-  sizes.forEach((units, i) => {
-    model.add(tf.layers.dense({
-      units, inputShape: i === 0 ? [inputSize] : undefined, activation: activations[i] as any,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
-    }));
-  });
-  return model;
 }
 
 export class MlpAutoencoder extends SequentialAutoencoder {

@@ -2,7 +2,9 @@
 // log-variance of a diagonal Gaussian q(z|x), the reparameterised sample z = μ + σ·ε, and a decoder
 // p(x|z) that is either Bernoulli (pixel logits) or Gaussian (pixel means, fixed or learned variance).
 import * as tf from "@tensorflow/tfjs";
-import { Autoencoder, layerVariables } from "./autoencoder";
+import { Autoencoder, denseStack, layerVariables } from "./autoencoder";
+import { gaussianLogDensity } from "../losses/kl";
+import { binaryCrossEntropyElementwise } from "../losses/binaryCrossEntropy";
 
 export type DecoderLikelihood = "bernoulli" | "gaussian";
 const LIKELIHOODS: DecoderLikelihood[] = ["bernoulli", "gaussian"];
@@ -35,10 +37,6 @@ export function reparameterize(mean: tf.Tensor2D, logVar: tf.Tensor2D, seed?: nu
   return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", seed))));
 }
 
-function dense(units: number, activation: string, seed: number, inputDim?: number): tf.layers.Layer {
-  return tf.layers.dense({ units, activation: activation as any, kernelInitializer: tf.initializers.glorotUniform({ seed }), ...(inputDim ? { inputShape: [inputDim] } : {}) });
-}
-
 export class VariationalAutoencoder implements Autoencoder {
   readonly encoder: tf.Sequential;
   readonly decoder: tf.Sequential;
@@ -61,9 +59,9 @@ export class VariationalAutoencoder implements Autoencoder {
     if (!Number.isInteger(c) || c < 0) throw new Error(`VariationalAutoencoder: conditionSize must be a whole number ≥ 0, got ${config.conditionSize}`);
     // The encoder's last layer gives [μ, log σ²] side by side; encode() splits them. A condition is
     // concatenated to the input of the encoder and to the code given to the decoder.
-    this.encoder = tf.sequential({ name: "vae_encoder", layers: [...hidden, 2 * latentSize].map((u, i) => dense(u, i < hidden.length ? act : "linear", seed + i, i === 0 ? inputSize + c : undefined)) });
+    this.encoder = denseStack([...hidden, 2 * latentSize], inputSize + c, [...hidden.map(() => act), "linear"], seed, "vae_encoder");
     const back = [...hidden].reverse();
-    this.decoder = tf.sequential({ name: "vae_decoder", layers: [...back, inputSize].map((u, i) => dense(u, i < back.length ? act : "linear", seed + 100 + i, i === 0 ? latentSize + c : undefined)) });
+    this.decoder = denseStack([...back, inputSize], latentSize + c, [...back.map(() => act), "linear"], seed + 100, "vae_decoder");
     if (this.likelihood === "gaussian") {
       const v = config.gaussianVariance ?? 1;
       if (v !== "learned" && !(typeof v === "number" && v > 0)) throw new Error(`VariationalAutoencoder: gaussianVariance must be a positive number or "learned", got ${v}`);
@@ -159,16 +157,9 @@ export class VariationalAutoencoder implements Autoencoder {
     if (x.shape[x.rank - 1] !== d || out.shape[out.rank - 1] !== d || (x.rank === out.rank && x.shape.some((n, i) => n !== 1 && n !== out.shape[i]))) {
       throw new Error(`VariationalAutoencoder.logLikelihood: images [${x.shape}] and decoder output [${out.shape}] do not match; both end in ${d} pixels`);
     }
-    return tf.tidy(() => {
-      if (this.likelihood === "bernoulli") {
-        // log Bernoulli(x; sigmoid(l)) = x·l − softplus(l), written so it never takes log(0).
-        const softplus = tf.add(tf.relu(out), tf.log1p(tf.exp(tf.neg(tf.abs(out)))));
-        return tf.sum(tf.sub(tf.mul(x, out), softplus), -1);
-      }
-      const logVar = this.decoderLogVar!;
-      const sq = tf.div(tf.square(tf.sub(x, tf.sigmoid(out))), tf.exp(logVar));
-      return tf.mul(-0.5, tf.sum(tf.add(tf.add(sq, logVar), Math.log(2 * Math.PI)), -1));
-    }) as any;
+    return tf.tidy(() => this.likelihood === "bernoulli"
+      ? tf.neg(tf.sum(binaryCrossEntropyElementwise(out, x), -1))
+      : gaussianLogDensity(x, tf.sigmoid(out), this.decoderLogVar!)) as any;
   }
 
   /** Reconstruction through the posterior mean (no sampling). */
