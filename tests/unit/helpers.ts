@@ -42,3 +42,9 @@ export function idxBuffer(dims: number[], data: ArrayLike<number>, typeByte = 0x
   dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
   return Buffer.concat([header, Buffer.from(Uint8Array.from(data))]);
 }
+
+/** n whole numbers in [lo, hi) from a seed. */
+export function seededRandomInts(n: number, seed: number, lo: number, hi: number): number[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: n }, () => lo + Math.floor((hi - lo) * rand()));
+}

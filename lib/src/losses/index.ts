@@ -3,4 +3,5 @@ export { binaryCrossEntropyFromLogits, binaryCrossEntropyElementwise } from "./b
 export { l1Penalty, klSparsityPenalty } from "./sparsity";
 export { contractivePenaltySigmoid, jacobianFrobeniusSquared, stochasticContractivePenalty } from "./contractive";
 export { klToStandardNormal, klToStandardNormalPerDimension, gaussianLogDensity } from "./kl";
-export { elboTerms, negativeElbo, ElboTerms } from "./elbo";
+export { elboTerms, negativeElbo, ElboTerms, DensityPrior } from "./elbo";
+export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy } from "./adversarial";

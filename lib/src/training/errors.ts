@@ -1,9 +1,17 @@
 export class TrainingDivergedError extends Error {
-  constructor(public readonly epoch: number, public readonly batch: number, public readonly loss: number) {
+  constructor(public readonly epoch: number, public readonly batch: number, public readonly loss: number, public readonly phase?: string) {
     super(
-      `The loss became ${loss} at epoch ${epoch}, batch ${batch}; training stopped and the weights were left as they were ` +
+      `The ${phase ? `${phase} phase's ` : ""}loss became ${loss} at epoch ${epoch}, batch ${batch}; training stopped and the weights were left as they were ` +
       `before that step. Usual causes: a learning rate that is too high (try 10x lower), inputs outside the range the loss ` +
       `expects (binary cross-entropy needs targets in [0, 1]), or log(0) in a hand-written loss (compute it from logits).`);
     this.name = "TrainingDivergedError";
+  }
+}
+
+/** A run that still computes numbers but has stopped learning anything useful (e.g. a GAN's discriminator always wins). */
+export class TrainingCollapsedError extends Error {
+  constructor(public readonly epoch: number, public readonly batch: number, why: string, advice: string) {
+    super(`Training collapsed at epoch ${epoch}, batch ${batch}: ${why}. Training stopped; the weights are those of that step. ${advice}`);
+    this.name = "TrainingCollapsedError";
   }
 }

@@ -1,5 +1,6 @@
-export { train, evaluateLoss, evaluateLossTerms, cosineDecay, TrainOptions, LossOutput } from "./train";
+export { train, evaluateLoss, evaluateLossTerms, cosineDecay, TrainOptions, LossOutput, Phase, StepLog } from "./train";
 export { EpochLog, History } from "./history";
-export { TrainingDivergedError } from "./errors";
+export { TrainingDivergedError, TrainingCollapsedError } from "./errors";
+export { collapseGuard, CollapseGuardOptions } from "./collapse";
 export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";
 export { lossChartSpec } from "./progress";

@@ -9,12 +9,39 @@ import { progressReporter } from "./progress";
 /** A batch loss: a scalar, or a scalar with named parts to chart beside it (e.g. reconstruction and KL). */
 export type LossOutput = tf.Scalar | { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
 
-export interface TrainOptions {
-  /** The loss of one batch; called inside the optimiser's gradient tape. */
+/**
+ * One phase of an alternating step (e.g. an adversarial autoencoder's reconstruction, discriminator
+ * and generator phases): its own loss, variables and optimiser, run on every batch in order.
+ */
+export interface Phase {
+  name: string;
   loss: (batch: Batch) => LossOutput;
+  variables: tf.Variable[];
+  optimizer: tf.Optimizer;
+}
+
+/** What one step measured, for a guard that stops a run going wrong (see collapseGuard). */
+export interface StepLog {
+  epoch: number;
+  batch: number;
+  /** Each phase's loss under its name (or "loss" with a single loss) and every named term. */
+  values: Record<string, number>;
+}
+
+export interface TrainOptions {
+  /** The loss of one batch; called inside the optimiser's gradient tape. Give this or `phases`. */
+  loss?: (batch: Batch) => LossOutput;
+  /**
+   * Alternating phases instead of one loss: each batch runs every phase in turn, each phase a
+   * gradient step of its own loss on its own variables with its own optimiser. The epoch's `loss`
+   * is the first phase's; every phase's loss (and terms) goes to the chart under its name.
+   */
+  phases?: Phase[];
+  /** Called after every step with its numbers; throw to stop training (the weights stay as they are). */
+  onStep?: (step: StepLog) => void;
   train: ImageDataset;
   validation?: ImageDataset;
-  /** Loss used on validation batches (default: `loss`). */
+  /** Loss used on validation batches (default: `loss`, or the first phase's). */
   validationLoss?: (batch: Batch) => LossOutput;
   /** Variables to optimise (default: every trainable variable created so far). */
   variables?: tf.Variable[];
@@ -84,13 +111,46 @@ export function evaluateLoss(data: ImageDataset, loss: (batch: Batch) => LossOut
   return evaluateLossTerms(data, loss, batchSize).loss;
 }
 
+/**
+ * One optimiser step of one phase. computeGradients + applyGradients (rather than minimize) so that a
+ * non-finite loss is caught before it reaches the weights.
+ */
+function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number): { loss: number; terms?: Record<string, number> } {
+  const kept: { terms?: Record<string, tf.Scalar> } = {};
+  let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    computed = phase.optimizer.computeGradients(() => {
+      const out = phase.loss(batch);
+      if (out instanceof tf.Tensor) return out;
+      Object.values(out.terms).forEach((t) => tf.keep(t)); // outlive the tape, for the chart
+      kept.terms = out.terms;
+      return out.loss;
+    }, phase.variables);
+  } catch (e) {
+    if (kept.terms) tf.dispose(Object.values(kept.terms));
+    throw e;
+  }
+  const { value, grads } = computed;
+  const values = lossValues(kept.terms ? { loss: value, terms: kept.terms } : value);
+  if (!Number.isFinite(values.loss)) {
+    tf.dispose(grads);
+    throw new TrainingDivergedError(epoch, b, values.loss, phase.name === "loss" ? undefined : phase.name);
+  }
+  phase.optimizer.applyGradients(grads);
+  tf.dispose(grads);
+  return values;
+}
+
 export async function train(options: TrainOptions): Promise<History> {
   const { train: data, validation, epochs } = options;
   const batchSize = options.batchSize ?? 128;
   const seed = options.seed ?? 0;
+  if (!options.loss === !options.phases) throw new Error("train: give either `loss` (one optimiser) or `phases` (alternating steps), not both or neither");
+  if (options.phases?.length === 0) throw new Error("train: `phases` is empty; give at least one phase");
   const optimizer = options.optimizer ?? tf.train.adam(1e-3);
   const variables = options.variables;
-  const valLoss = options.validationLoss ?? options.loss;
+  const phases: Phase[] = options.phases ?? [{ name: "loss", loss: options.loss!, variables: variables!, optimizer }];
+  const valLoss = options.validationLoss ?? phases[0].loss;
   const title = options.title ?? "training";
   const progress = progressReporter(options.progress ?? "auto", title, epochs);
   const batches = Math.ceil(data.size / batchSize);
@@ -121,33 +181,16 @@ export async function train(options: TrainOptions): Promise<History> {
       let b = 0;
       for (const batch of data.batches(batchSize, { seed: seed + epoch })) {
         b++;
-        // computeGradients + applyGradients (rather than minimize) so that a non-finite loss is caught
-        // before it reaches the weights.
-        let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
-        const kept: { terms?: Record<string, tf.Scalar> } = {};
+        let step: { loss: number; terms?: Record<string, number> };
         try {
-          computed = optimizer.computeGradients(() => {
-            const out = options.loss(batch);
-            if (out instanceof tf.Tensor) return out;
-            Object.values(out.terms).forEach((t) => tf.keep(t)); // outlive the tape, for the chart
-            kept.terms = out.terms;
-            return out.loss;
-          }, variables);
-        } catch (e) {
-          if (kept.terms) tf.dispose(Object.values(kept.terms));
-          throw e;
+          const perPhase = phases.map((phase) => gradientStep(phase, batch, epoch, b));
+          step = phases.length === 1 ? perPhase[0]
+            : { loss: perPhase[0].loss, terms: Object.assign({}, ...perPhase.map((p, i) => ({ [phases[i].name]: p.loss, ...p.terms }))) };
         } finally {
-          batch.x.dispose(); // also when the loss function throws
+          batch.x.dispose(); // also when a loss function throws
         }
-        const { value, grads } = computed;
-        const values = lossValues(kept.terms ? { loss: value, terms: kept.terms } : value);
-        if (!Number.isFinite(values.loss)) {
-          tf.dispose(grads);
-          throw new TrainingDivergedError(epoch, b, values.loss);
-        }
-        optimizer.applyGradients(grads);
-        tf.dispose(grads);
-        means.add(values, batch.labels.length);
+        options.onStep?.({ epoch, batch: b, values: phases.length === 1 ? { [phases[0].name]: step.loss, ...step.terms } : step.terms! });
+        means.add(step, batch.labels.length);
         progress.batch(epoch, b, batches, means.loss);
       }
       const log: EpochLog = { epoch, loss: means.loss, seconds: (Date.now() - t0) / 1000 };

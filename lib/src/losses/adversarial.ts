@@ -1,0 +1,34 @@
+// The GAN losses, written on the discriminator's logits (D = sigmoid(logit)) so that no log(0) occurs:
+// −log σ(a) = softplus(−a) and −log(1 − σ(a)) = softplus(a).
+import * as tf from "@tensorflow/tfjs";
+
+function checkLogits(what: string, ...logits: tf.Tensor[]) {
+  for (const l of logits) {
+    if (l.rank !== 2 || l.shape[1] !== 1) throw new Error(`${what}: logits must have shape [batch, 1] (one logit per sample), got [${l.shape}]`);
+  }
+}
+
+/** The discriminator's loss: −mean log D(real) − mean log(1 − D(fake)). */
+export function discriminatorLoss(realLogits: tf.Tensor2D, fakeLogits: tf.Tensor2D): tf.Scalar {
+  checkLogits("discriminatorLoss", realLogits, fakeLogits);
+  return tf.tidy(() => tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar);
+}
+
+/** The non-saturating generator loss: −mean log D(fake). Strong gradients exactly when D rejects the fakes. */
+export function generatorLoss(fakeLogits: tf.Tensor2D): tf.Scalar {
+  checkLogits("generatorLoss", fakeLogits);
+  return tf.tidy(() => tf.mean(tf.softplus(tf.neg(fakeLogits))) as tf.Scalar);
+}
+
+/** The minimax generator loss: mean log(1 − D(fake)), to be minimised; its gradient vanishes when D is sure. */
+export function minimaxGeneratorLoss(fakeLogits: tf.Tensor2D): tf.Scalar {
+  checkLogits("minimaxGeneratorLoss", fakeLogits);
+  return tf.tidy(() => tf.neg(tf.mean(tf.softplus(fakeLogits))) as tf.Scalar);
+}
+
+/** The fraction of real and fake samples the discriminator puts on the right side of ½ (a scalar). */
+export function discriminatorAccuracy(realLogits: tf.Tensor2D, fakeLogits: tf.Tensor2D): tf.Scalar {
+  checkLogits("discriminatorAccuracy", realLogits, fakeLogits);
+  return tf.tidy(() => tf.div(tf.add(tf.sum(tf.cast(tf.greater(realLogits, 0), "float32")), tf.sum(tf.cast(tf.lessEqual(fakeLogits, 0), "float32"))),
+    realLogits.shape[0] + fakeLogits.shape[0]) as tf.Scalar);
+}

@@ -1,0 +1,196 @@
+// The adversarial autoencoder (Makhzani et al. 2015): a deterministic autoencoder whose codes are
+// pushed towards a chosen prior by a discriminator instead of a KL term, so any prior we can sample
+// from will do. Training alternates three phases on every batch:
+//   1. reconstruction: encoder + decoder minimise the reconstruction error;
+//   2. discriminator: tells prior samples ("real") from codes of the batch ("fake");
+//   3. generator: the encoder changes its codes so that the discriminator takes them for prior samples.
+// Optionally the encoder also has a categorical head (softmax over `categories`) matched to a
+// one-hot prior by a second discriminator: unsupervised clustering, or semi-supervised
+// classification when a fourth phase trains that head on a few labelled images.
+import * as tf from "@tensorflow/tfjs";
+import { Batch } from "../data/dataset";
+import { oneHot } from "../data/labels";
+import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
+import { discriminatorAccuracy, discriminatorLoss, generatorLoss } from "../losses/adversarial";
+import { Phase } from "../training/train";
+import { denseStack, layerVariables } from "./autoencoder";
+import { categoricalPrior, Prior } from "./priors";
+
+export interface AaeConfig {
+  inputSize: number;
+  /** Hidden widths of the encoder; the decoder mirrors them. */
+  hidden: number[];
+  /** Size of the continuous ("style") code matched to the prior. */
+  codeSize: number;
+  /** Hidden widths of each discriminator. */
+  discriminatorHidden: number[];
+  /** Label-conditioned prior: one-hot labels of this many classes go to the code discriminator too. */
+  labelClasses?: number;
+  /** A categorical code of this many categories beside the style code (clustering, semi-supervision). */
+  categories?: number;
+  seed?: number;
+}
+
+export interface AaeLearningRates {
+  reconstruction: number;
+  discriminator: number;
+  generator: number;
+  /** Semi-supervised phase (categorical head on labelled images). */
+  classification?: number;
+}
+
+export interface AaePhaseOptions {
+  prior: Prior;
+  learningRates: AaeLearningRates;
+  /** Seed of the prior samples (step s uses seed + s). */
+  seed?: number;
+  /** Semi-supervision: an endless source of labelled batches for a fourth phase (the caller's data). */
+  labelled?: Iterator<Batch>;
+}
+
+export class AdversarialAutoencoder {
+  readonly encoder: tf.Sequential;
+  readonly decoder: tf.Sequential;
+  readonly codeDiscriminator: tf.Sequential;
+  readonly categoryDiscriminator?: tf.Sequential;
+
+  constructor(readonly config: AaeConfig) {
+    const { inputSize, hidden, codeSize, discriminatorHidden } = config;
+    for (const [what, n] of [["inputSize", inputSize], ["codeSize", codeSize], ["categories", config.categories ?? 1], ["labelClasses", config.labelClasses ?? 1]] as [string, number][]) {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`AdversarialAutoencoder: ${what} must be a positive integer, got ${n}`);
+    }
+    const seed = config.seed ?? 0;
+    const k = this.categories, relu = (n: number[]) => n.map(() => "relu");
+    this.encoder = denseStack([...hidden, codeSize + k], inputSize, [...relu(hidden), "linear"], seed, "aae_encoder");
+    const back = [...hidden].reverse();
+    this.decoder = denseStack([...back, inputSize], codeSize + k, [...relu(back), "linear"], seed + 100, "aae_decoder");
+    this.codeDiscriminator = denseStack([...discriminatorHidden, 1], codeSize + (config.labelClasses ?? 0), [...relu(discriminatorHidden), "linear"], seed + 200, "aae_code_discriminator");
+    if (k) this.categoryDiscriminator = denseStack([...discriminatorHidden, 1], k, [...relu(discriminatorHidden), "linear"], seed + 300, "aae_category_discriminator");
+  }
+
+  get categories(): number { return this.config.categories ?? 0; }
+
+  private check(x: tf.Tensor): void {
+    if (x.rank !== 2 || x.shape[1] !== this.config.inputSize) {
+      throw new Error(`AdversarialAutoencoder: input has shape [${x.shape}], expected [batch, ${this.config.inputSize}] (flattened images)`);
+    }
+  }
+
+  /** The style code and (with categories) the category logits of each image. */
+  private encodeParts(x: tf.Tensor2D): { code: tf.Tensor2D; logits?: tf.Tensor2D } {
+    this.check(x);
+    const out = this.encoder.apply(x) as tf.Tensor2D;
+    if (!this.categories) return { code: out };
+    const [code, logits] = tf.split(out, [this.config.codeSize, this.categories], 1) as [tf.Tensor2D, tf.Tensor2D];
+    return { code, logits };
+  }
+
+  /** The continuous code of each image: [batch, codeSize]. */
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.encodeParts(x).code);
+  }
+
+  /** q(y|x) of the categorical head: [batch, categories]. */
+  categoryProbs(x: tf.Tensor2D): tf.Tensor2D {
+    if (!this.categories) throw new Error("AdversarialAutoencoder.categoryProbs: this AAE has no categorical code; build it with `categories`");
+    return tf.tidy(() => tf.softmax(this.encodeParts(x).logits!));
+  }
+
+  /** The most probable category of each image. */
+  predict(x: tf.Tensor2D): Int32Array {
+    const p = tf.tidy(() => tf.argMax(this.categoryProbs(x), 1));
+    const out = Int32Array.from(p.dataSync());
+    p.dispose();
+    return out;
+  }
+
+  /** Pixel means from codes (and, with categories, category rows: one-hot or probabilities). */
+  decode(code: tf.Tensor2D, category?: tf.Tensor2D): tf.Tensor2D {
+    if (!!this.categories !== !!category) throw new Error(`AdversarialAutoencoder.decode: ${this.categories ? `pass category rows [batch, ${this.categories}] with the codes` : "this AAE has no categorical code; pass codes only"}`);
+    return tf.tidy(() => tf.sigmoid(this.decoder.apply(category ? tf.concat([code, category], 1) : code) as tf.Tensor2D));
+  }
+
+  private decodeLogitsOf(x: tf.Tensor2D): tf.Tensor2D {
+    const { code, logits } = this.encodeParts(x);
+    return this.decoder.apply(logits ? tf.concat([code, tf.softmax(logits)], 1) : code) as tf.Tensor2D;
+  }
+
+  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeLogitsOf(x)));
+  }
+
+  /** Mean binary cross-entropy per pixel of the reconstructions (grey targets in [0, 1]). */
+  reconstructionLoss(x: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => binaryCrossEntropyFromLogits(this.decodeLogitsOf(x), x));
+  }
+
+  private codeInput(code: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor2D {
+    const c = this.config.labelClasses;
+    if (!c) return code;
+    if (!labels) throw new Error("AdversarialAutoencoder: this AAE has a label-conditioned prior; the batch needs labels");
+    return tf.concat([code, oneHot(labels, c)], 1);
+  }
+
+  /** The alternating phases for ae.training.train({ phases }), each with its own Adam optimiser. */
+  phases(options: AaePhaseOptions): Phase[] {
+    const { prior, learningRates: lr } = options;
+    if (prior.dims !== this.config.codeSize) throw new Error(`AdversarialAutoencoder.phases: the prior "${prior.name}" has ${prior.dims} dimensions but the code has ${this.config.codeSize}`);
+    let step = options.seed ?? 0;
+    const k = this.categories;
+    const categorical = k ? categoricalPrior(k) : undefined;
+    const ae = [...layerVariables(this.encoder, this.decoder)];
+    const discriminators = layerVariables(...[this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
+    const labelsFor = (b: Batch) => (this.config.labelClasses ? b.labels : undefined);
+    const phases: Phase[] = [
+      { name: "reconstruction", variables: ae, optimizer: tf.train.adam(lr.reconstruction), loss: (b) => this.reconstructionLoss(b.x) },
+      {
+        name: "discriminator", variables: discriminators, optimizer: tf.train.adam(lr.discriminator, 0.5),
+        loss: (b) => {
+          const n = b.x.shape[0];
+          const { code, logits } = this.encodeParts(b.x);
+          const realCode = prior.sample(n, 7919 * ++step, labelsFor(b));
+          let real = this.codeDiscriminator.apply(this.codeInput(realCode, labelsFor(b))) as tf.Tensor2D;
+          let fake = this.codeDiscriminator.apply(this.codeInput(code, labelsFor(b))) as tf.Tensor2D;
+          let loss = discriminatorLoss(real, fake);
+          if (categorical) {
+            const realY = this.categoryDiscriminator!.apply(categorical.sample(n, 7919 * step + 1)) as tf.Tensor2D;
+            const fakeY = this.categoryDiscriminator!.apply(tf.softmax(logits!)) as tf.Tensor2D;
+            loss = tf.add(loss, discriminatorLoss(realY, fakeY));
+            real = tf.concat([real, realY], 0);
+            fake = tf.concat([fake, fakeY], 0);
+          }
+          return { loss, terms: { "discriminator accuracy": discriminatorAccuracy(real, fake) } };
+        },
+      },
+      {
+        name: "generator", variables: layerVariables(this.encoder), optimizer: tf.train.adam(lr.generator, 0.5),
+        loss: (b) => {
+          const { code, logits } = this.encodeParts(b.x);
+          const g = generatorLoss(this.codeDiscriminator.apply(this.codeInput(code, labelsFor(b))) as tf.Tensor2D);
+          return categorical ? tf.add(g, generatorLoss(this.categoryDiscriminator!.apply(tf.softmax(logits!)) as tf.Tensor2D)) as tf.Scalar : g;
+        },
+      },
+    ];
+    if (options.labelled) {
+      if (!k) throw new Error("AdversarialAutoencoder.phases: semi-supervision needs a categorical code; build the AAE with `categories`");
+      const source = options.labelled;
+      phases.push({
+        name: "classification", variables: layerVariables(this.encoder), optimizer: tf.train.adam(lr.classification ?? lr.reconstruction),
+        // The labelled batch is made inside the step, so the step's scope disposes it after the gradients.
+        loss: () => {
+          const l = source.next().value as Batch;
+          return tf.losses.softmaxCrossEntropy(oneHot(l.labels, k), this.encodeParts(l.x).logits!) as tf.Scalar;
+        },
+      });
+    }
+    return phases;
+  }
+
+  get variables(): tf.Variable[] {
+    return layerVariables(...[this.encoder, this.decoder, this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
+  }
+
+  dispose(): void {
+    [this.encoder, this.decoder, this.codeDiscriminator, this.categoryDiscriminator].forEach((m) => m?.dispose());
+  }
+}
