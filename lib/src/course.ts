@@ -1,6 +1,8 @@
 // How a notebook knows whether it runs in full mode (a student's default) or quick mode (tests), and
 // how it records the numbers the syllabus asks for so a script can check them.
 import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "./paths";
 
 export type Mode = "full" | "quick";
 
@@ -40,4 +42,22 @@ export function record(key: string, value: unknown, unit = ""): void {
 /** Everything recorded in this kernel so far. */
 export function results(): Record<string, unknown> {
   return { ...recorded };
+}
+
+/**
+ * What another notebook recorded, to compare with instead of typing its numbers in: from the same
+ * course run when this notebook is run by `npm run course`/`npm test`, else from the last full run
+ * (build/course). Returns the results with where they came from, or undefined if there are none.
+ */
+export function recordedBy(notebook: string): { results: Record<string, unknown>; from: string } | undefined {
+  const places = [
+    ...(process.env.AE_RESULTS ? [path.join(path.dirname(process.env.AE_RESULTS), `${notebook}.json`)] : []),
+    path.join(projectRoot(), "build", "course", "results", `${notebook}.json`),
+  ];
+  for (const file of places) {
+    try {
+      return { results: JSON.parse(fs.readFileSync(file, "utf8")), from: file };
+    } catch { /* not run yet */ }
+  }
+  return undefined;
 }

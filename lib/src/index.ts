@@ -2,7 +2,7 @@
 // then `await ae.ready()` to select the backend.
 export * as tf from "@tensorflow/tfjs";
 export { ready, selectBackend, describeBackend, installWasmFixes, BackendInfo } from "./backend";
-export { mode, settings, record, results, Mode } from "./course";
+export { mode, settings, record, results, recordedBy, Mode } from "./course";
 export { seededRandom, permutation, normalQuantile } from "./random";
 
 export * as data from "./data";

@@ -11,7 +11,7 @@ import { TrainingCollapsedError, TrainingDivergedError } from "../../lib/src/tra
 import { AdversarialAutoencoder } from "../../lib/src/models/aae";
 import { maximumMeanDiscrepancy } from "../../lib/src/metrics/mmd";
 import { clusteringAccuracy, minimumCostAssignment } from "../../lib/src/metrics/clusteringAccuracy";
-import { kMeans } from "../../lib/src/metrics/kMeans";
+import { kMeans, nearestCentroid } from "../../lib/src/metrics/kMeans";
 import { VariationalAutoencoder } from "../../lib/src/models/vae";
 import { elboTerms } from "../../lib/src/losses/elbo";
 import { gaussianLogDensity, klToStandardNormal } from "../../lib/src/losses/kl";
@@ -281,6 +281,7 @@ describe("clustering accuracy and k-means", () => {
     assert.equal(tf.memory().numTensors, before);
     assert.equal(clusteringAccuracy(a.assignments, labels).accuracy, 1);
     assert.deepEqual(a.assignments, b.assignments);
+    assert.deepEqual(nearestCentroid(points, 2, a.centroids), a.assignments, "new points go to the centroid k-means gave their neighbours");
     assert.throws(() => kMeans(points, 2, 0), /1 ≤ k ≤ rows/);
   });
 });

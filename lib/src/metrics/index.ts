@@ -7,5 +7,5 @@ export { encodeDataset } from "./codes";
 export { iwaeBound, logMeanExp, logImportanceWeights, activeUnits, IwaeOptions } from "./iwae";
 export { fittedGaussianKlToStandardNormal } from "./gaussianFit";
 export { clusteringAccuracy, minimumCostAssignment, ClusteringAccuracy } from "./clusteringAccuracy";
-export { kMeans, KMeansResult } from "./kMeans";
+export { kMeans, nearestCentroid, KMeansResult } from "./kMeans";
 export { maximumMeanDiscrepancy, DEFAULT_MMD_BANDWIDTHS } from "./mmd";

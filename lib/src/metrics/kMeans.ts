@@ -64,3 +64,16 @@ export function kMeans(points: Float32Array, dim: number, k: number, options: { 
     tf.dispose([x, xSq]);
   }
 }
+
+/** The index of the nearest centroid (rows of `centroids`, as kMeans returns them) for each point. */
+export function nearestCentroid(points: Float32Array, dim: number, centroids: Float32Array): Int32Array {
+  const n = points.length / dim, k = centroids.length / dim;
+  if (!Number.isInteger(n) || !Number.isInteger(k)) throw new RangeError(`nearestCentroid: points (${points.length}) and centroids (${centroids.length}) must both be rows of ${dim}`);
+  const best = tf.tidy(() => {
+    const x = tf.tensor2d(points, [n, dim]), c = tf.tensor2d(centroids, [k, dim]);
+    return tf.argMin(tf.sub(tf.transpose(tf.sum(tf.square(c), 1, true)), tf.mul(2, tf.matMul(x, c, false, true))), 1);
+  });
+  const out = Int32Array.from(best.dataSync());
+  best.dispose();
+  return out;
+}

@@ -8,3 +8,4 @@ export { VariationalAutoencoder, VaeConfig, Posterior, DecoderLikelihood, repara
 export { SemiSupervisedVae, M2Config } from "./m2";
 export { AdversarialAutoencoder, AaeConfig, AaeLearningRates, AaePhaseOptions } from "./aae";
 export { Prior, gaussianPrior, gaussianMixturePrior, swissRollPrior, categoricalPrior, MixtureOptions, SwissRollOptions } from "./priors";
+export { Gan, GanConfig, GanPhaseOptions } from "./gan";

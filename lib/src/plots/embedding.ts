@@ -49,3 +49,26 @@ export function embeddingSpec(points: Points, labels: ArrayLike<number>, classNa
     },
   };
 }
+
+/**
+ * Codes coloured by class over samples of the prior they should match (grey): the picture of an
+ * adversarial or variational autoencoder's latent space against its prior. Axes keep their numbers,
+ * since here the scale is part of the story.
+ */
+export function codesOverPriorSpec(codes: Points, labels: ArrayLike<number>, classNames: string[], prior: Points, options: EmbeddingChartOptions = {}): VegaLiteSpec {
+  if (prior.dim !== 2) throw new Error(`codesOverPriorSpec: prior samples must be 2-D, got dim ${prior.dim}`);
+  const codeLayer = embeddingSpec(codes, labels, classNames, { ...options, title: undefined });
+  const axis = (title: string) => ({ title });
+  codeLayer.encoding.x.axis = axis("z₁");
+  codeLayer.encoding.y.axis = axis("z₂");
+  const priorValues = Array.from({ length: prior.values.length / 2 }, (_, i) => ({ x: prior.values[2 * i], y: prior.values[2 * i + 1] }));
+  const { width, height, ...codeOnly } = codeLayer;
+  return {
+    ...(options.title ? { title: options.title } : {}),
+    width, height,
+    layer: [
+      { data: { values: priorValues }, mark: { type: "circle", size: 6, color: "#bbbbbb", opacity: 0.5 }, encoding: { x: { field: "x", type: "quantitative", title: "z₁" }, y: { field: "y", type: "quantitative", title: "z₂" } } },
+      codeOnly,
+    ],
+  };
+}

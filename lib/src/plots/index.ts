@@ -2,4 +2,4 @@ export { showChart, chartBundle, LiveChart, VEGA_LITE_MIME } from "./chart";
 export { showImages, imageGridPng, GridOptions } from "./images";
 export { vegaLiteToSvg, vegaLiteToPng, svgToPng, VegaLiteSpec, ChartError, strictCharts } from "./render";
 export { displayBundle, inJupyter } from "../display/jupyter";
-export { embeddingSpec, imageDataUrl, EmbeddingChartOptions } from "./embedding";
+export { embeddingSpec, codesOverPriorSpec, imageDataUrl, EmbeddingChartOptions } from "./embedding";
