@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { PNG } from "pngjs";
 import { embed, pcaScores, REDUCTION_METHODS } from "../../lib/src/embeddings/reduce";
-import { embeddingSpec, imageDataUrl } from "../../lib/src/plots/embedding";
+import { codesOverPriorSpec, embeddingSpec, imageDataUrl } from "../../lib/src/plots/embedding";
 import { vegaLiteToSvg } from "../../lib/src/plots";
 import { knnAccuracy, Points } from "../../lib/src/metrics/neighbours";
 import { ImageDataset, loadFashionMnist } from "../../lib/src/data";
@@ -157,5 +157,19 @@ describe("embeddingSpec", () => {
   it("rejects non-2-D points and mismatched lengths", () => {
     assert.throws(() => embeddingSpec({ values: [1, 2, 3, 4, 5, 6], dim: 3 }, [0, 1], classNames), /embeddingSpec: points must be 2-D, got dim 3/);
     assert.throws(() => embeddingSpec(points, [0, 1, 2], classNames), /embeddingSpec: 4 points but 3 labels/);
+  });
+});
+
+describe("codesOverPriorSpec", () => {
+  it("layers every prior sample under the coloured codes, with numbered axes, and renders", async () => {
+    const codes = { values: [0, 1, 2, 3], dim: 2 }, prior = { values: [0.5, 0.5, -1, 2, 3, 3], dim: 2 };
+    const spec = codesOverPriorSpec(codes, [0, 1], ["a", "b"], prior, { title: "codes vs prior" });
+    assert.equal(spec.layer.length, 2);
+    assert.deepEqual(spec.layer[0].data.values, [{ x: 0.5, y: 0.5 }, { x: -1, y: 2 }, { x: 3, y: 3 }]);
+    assert.deepEqual((spec.layer[1].data.values as { class: string }[]).map((v) => v.class), ["a", "b"]);
+    assert.equal(spec.layer[1].encoding.x.axis.labels, undefined, "axis numbers are shown: the scale matters");
+    assert.equal(spec.title, "codes vs prior");
+    assert.match(await vegaLiteToSvg(spec), /<svg/);
+    assert.throws(() => codesOverPriorSpec(codes, [0, 1], ["a", "b"], { values: [1, 2, 3], dim: 3 }), /prior samples must be 2-D/);
   });
 });

@@ -24,6 +24,8 @@ export interface AaeConfig {
   codeSize: number;
   /** Hidden widths of each discriminator. */
   discriminatorHidden: number[];
+  /** Activation of the discriminators' hidden layers (default "relu"). */
+  discriminatorActivation?: "relu" | "elu" | "tanh";
   /** Label-conditioned prior: one-hot labels of this many classes go to the code discriminator too. */
   labelClasses?: number;
   /** A categorical code of this many categories beside the style code (clustering, semi-supervision). */
@@ -60,12 +62,12 @@ export class AdversarialAutoencoder {
       if (!Number.isInteger(n) || n < 1) throw new Error(`AdversarialAutoencoder: ${what} must be a positive integer, got ${n}`);
     }
     const seed = config.seed ?? 0;
-    const k = this.categories, relu = (n: number[]) => n.map(() => "relu");
+    const k = this.categories, relu = (n: number[]) => n.map(() => "relu"), elu = (n: number[]) => n.map(() => config.discriminatorActivation ?? "relu");
     this.encoder = denseStack([...hidden, codeSize + k], inputSize, [...relu(hidden), "linear"], seed, "aae_encoder");
     const back = [...hidden].reverse();
     this.decoder = denseStack([...back, inputSize], codeSize + k, [...relu(back), "linear"], seed + 100, "aae_decoder");
-    this.codeDiscriminator = denseStack([...discriminatorHidden, 1], codeSize + (config.labelClasses ?? 0), [...relu(discriminatorHidden), "linear"], seed + 200, "aae_code_discriminator");
-    if (k) this.categoryDiscriminator = denseStack([...discriminatorHidden, 1], k, [...relu(discriminatorHidden), "linear"], seed + 300, "aae_category_discriminator");
+    this.codeDiscriminator = denseStack([...discriminatorHidden, 1], codeSize + (config.labelClasses ?? 0), [...elu(discriminatorHidden), "linear"], seed + 200, "aae_code_discriminator");
+    if (k) this.categoryDiscriminator = denseStack([...discriminatorHidden, 1], k, [...elu(discriminatorHidden), "linear"], seed + 300, "aae_category_discriminator");
   }
 
   get categories(): number { return this.config.categories ?? 0; }

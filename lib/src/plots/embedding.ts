@@ -51,7 +51,7 @@ export function embeddingSpec(points: Points, labels: ArrayLike<number>, classNa
 }
 
 /**
- * Codes coloured by class over samples of the prior they should match (grey): the picture of an
+ * Codes coloured by class over samples of the prior they should match (faint black): the picture of an
  * adversarial or variational autoencoder's latent space against its prior. Axes keep their numbers,
  * since here the scale is part of the story.
  */
@@ -67,7 +67,7 @@ export function codesOverPriorSpec(codes: Points, labels: ArrayLike<number>, cla
     ...(options.title ? { title: options.title } : {}),
     width, height,
     layer: [
-      { data: { values: priorValues }, mark: { type: "circle", size: 6, color: "#bbbbbb", opacity: 0.5 }, encoding: { x: { field: "x", type: "quantitative", title: "z₁" }, y: { field: "y", type: "quantitative", title: "z₂" } } },
+      { data: { values: priorValues }, mark: { type: "circle", size: 5, color: "black", opacity: 0.12 }, encoding: { x: { field: "x", type: "quantitative", title: "z₁" }, y: { field: "y", type: "quantitative", title: "z₂" } } },
       codeOnly,
     ],
   };
