@@ -10,6 +10,7 @@ export * as models from "./models";
 export * as losses from "./losses";
 export * as training from "./training";
 export * as metrics from "./metrics";
+export * as compression from "./compression";
 export * as plots from "./plots";
 export * as grading from "./grading";
 export * as embeddings from "./embeddings";

@@ -1,4 +1,4 @@
-export { fitPca, pcaProject, pcaReconstruct, Pca } from "./pca";
+export { fitPca, pcaProject, pcaReconstruct, pcaFromScores, Pca } from "./pca";
 export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";
 export { psnr } from "./psnr";
 export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, Points } from "./neighbours";
@@ -9,3 +9,5 @@ export { fittedGaussianKlToStandardNormal } from "./gaussianFit";
 export { clusteringAccuracy, minimumCostAssignment, ClusteringAccuracy } from "./clusteringAccuracy";
 export { kMeans, nearestCentroid, KMeansResult } from "./kMeans";
 export { maximumMeanDiscrepancy, DEFAULT_MMD_BANDWIDTHS } from "./mmd";
+export { auroc, rocCurve } from "./auroc";
+export { PackedCodes, packBits, hammingDistances, hammingRanking, rankingScores, hammingRetrievalScores, RetrievalScores } from "./retrieval";

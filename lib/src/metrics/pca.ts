@@ -53,9 +53,14 @@ export function pcaProject(pca: Pca, x: tf.Tensor2D, k: number): tf.Tensor2D {
   return tf.tidy(() => tf.matMul(tf.sub(x, tf.tensor1d(pca.mean)), components(pca, k), false, true) as tf.Tensor2D);
 }
 
+/** The image whose scores on the first k directions are `scores` ([batch, k]): μ + scores U_k. */
+export function pcaFromScores(pca: Pca, scores: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.add(tf.matMul(scores, components(pca, scores.shape[1])), tf.tensor1d(pca.mean)) as tf.Tensor2D);
+}
+
 /** Reconstructs x from its projection on the first k principal directions. */
 export function pcaReconstruct(pca: Pca, x: tf.Tensor2D, k: number): tf.Tensor2D {
-  return tf.tidy(() => tf.add(tf.matMul(pcaProject(pca, x, k), components(pca, k)), tf.tensor1d(pca.mean)) as tf.Tensor2D);
+  return tf.tidy(() => pcaFromScores(pca, pcaProject(pca, x, k)));
 }
 
 function components(pca: Pca, k: number): tf.Tensor2D {
