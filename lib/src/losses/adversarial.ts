@@ -32,3 +32,12 @@ export function discriminatorAccuracy(realLogits: tf.Tensor2D, fakeLogits: tf.Te
   return tf.tidy(() => tf.div(tf.add(tf.sum(tf.cast(tf.greater(realLogits, 0), "float32")), tf.sum(tf.cast(tf.lessEqual(fakeLogits, 0), "float32"))),
     realLogits.shape[0] + fakeLogits.shape[0]) as tf.Scalar);
 }
+
+/**
+ * The EBGAN discriminator's loss from per-image energies [batch]: mean E(real) + mean max(0, m − E(fake)).
+ * Real images are pulled down; generated ones are pushed up only while they are below the margin.
+ */
+export function ebganDiscriminatorLoss(realEnergy: tf.Tensor1D, fakeEnergy: tf.Tensor1D, margin: number): tf.Scalar {
+  if (realEnergy.rank !== 1 || fakeEnergy.rank !== 1) throw new Error(`ebganDiscriminatorLoss: energies must be [batch], got [${realEnergy.shape}] and [${fakeEnergy.shape}]`);
+  return tf.tidy(() => tf.add(tf.mean(realEnergy), tf.mean(tf.relu(tf.sub(margin, fakeEnergy)))) as tf.Scalar);
+}

@@ -4,4 +4,4 @@ export { l1Penalty, klSparsityPenalty } from "./sparsity";
 export { contractivePenaltySigmoid, jacobianFrobeniusSquared, stochasticContractivePenalty } from "./contractive";
 export { klToStandardNormal, klToStandardNormalPerDimension, gaussianLogDensity } from "./kl";
 export { elboTerms, negativeElbo, ElboTerms, DensityPrior } from "./elbo";
-export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy } from "./adversarial";
+export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy, ebganDiscriminatorLoss } from "./adversarial";

@@ -11,3 +11,4 @@ export { kMeans, nearestCentroid, KMeansResult } from "./kMeans";
 export { maximumMeanDiscrepancy, DEFAULT_MMD_BANDWIDTHS } from "./mmd";
 export { auroc, rocCurve } from "./auroc";
 export { PackedCodes, packBits, hammingDistances, hammingRanking, rankingScores, hammingRetrievalScores, RetrievalScores } from "./retrieval";
+export { laplacianVariance } from "./sharpness";

@@ -1,4 +1,4 @@
-export { Autoencoder, SequentialAutoencoder, layerVariables } from "./autoencoder";
+export { Autoencoder, SequentialAutoencoder, layerVariables, denseStack } from "./autoencoder";
 export { LinearAutoencoder } from "./linearAutoencoder";
 export { MlpAutoencoder, MlpAutoencoderConfig } from "./mlpAutoencoder";
 export { ConvAutoencoder, ConvAutoencoderConfig } from "./convAutoencoder";
@@ -9,3 +9,5 @@ export { SemiSupervisedVae, M2Config } from "./m2";
 export { AdversarialAutoencoder, AaeConfig, AaeLearningRates, AaePhaseOptions } from "./aae";
 export { Prior, gaussianPrior, gaussianMixturePrior, swissRollPrior, categoricalPrior, MixtureOptions, SwissRollOptions } from "./priors";
 export { Gan, GanConfig, GanPhaseOptions } from "./gan";
+export { VqVae, VqVaeConfig, stopGradient, straightThrough, nearestCodes, codebookUsage } from "./vqvae";
+export { Ebgan, EbganConfig, EbganPhaseOptions } from "./ebgan";

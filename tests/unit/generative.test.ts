@@ -1,0 +1,138 @@
+// The tools of notebook 12: stop-gradient and straight-through, nearest codebook entries and their
+// use, the VQ-VAE (loss, gradients, dead-code restarts), the EBGAN loss and phases, and sharpness.
+import { before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { codebookUsage, nearestCodes, stopGradient, straightThrough, VqVae } from "../../lib/src/models/vqvae";
+import { Ebgan } from "../../lib/src/models/ebgan";
+import { ebganDiscriminatorLoss } from "../../lib/src/losses/adversarial";
+import { laplacianVariance } from "../../lib/src/metrics/sharpness";
+import { randomArray } from "./helpers";
+
+before(async () => {
+  await tf.setBackend("cpu");
+});
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => Array.from(a).every((v, i) => Math.abs(v - b[i]) <= tol);
+
+describe("stop-gradient and straight-through", () => {
+  it("stopGradient passes values and blocks gradients", () => {
+    const x = tf.tensor1d([1, -2, 3]);
+    assert.deepEqual(Array.from(stopGradient(x).dataSync()), [1, -2, 3]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.add(tf.mul(v, 2), tf.square(stopGradient(v)))))(x);
+    assert.deepEqual(Array.from(g.dataSync()), [2, 2, 2], "only the term outside stopGradient has a gradient");
+  });
+
+  it("straightThrough returns the quantised values and hands the gradient to z", () => {
+    const z = tf.tensor2d([[0.2, 0.7]]), q = tf.tensor2d([[0, 1]]), w = tf.tensor2d([[3, 5]]);
+    assert.deepEqual(Array.from(straightThrough(z, q).dataSync()), [0, 1]);
+    const [gz, gq] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(straightThrough(a as tf.Tensor2D, b as tf.Tensor2D), w)))([z, q]);
+    assert.deepEqual(Array.from(gz.dataSync()), [3, 5]);
+    assert.deepEqual(Array.from(gq.dataSync()), [0, 0]);
+  });
+});
+
+describe("codebook lookup and use", () => {
+  it("finds the nearest entry of each vector and checks the widths", () => {
+    const codebook = tf.tensor2d([[0, 0], [10, 0], [0, 10]]);
+    assert.deepEqual(Array.from(nearestCodes(tf.tensor2d([[1, 1], [9, 2], [-1, 7], [6, 5]]), codebook).dataSync()), [0, 1, 2, 1]);
+    assert.throws(() => nearestCodes(tf.zeros([2, 3]) as tf.Tensor2D, codebook), /vectors \[2,3\] and codebook \[3,2\]/);
+  });
+
+  it("counts entries used and their perplexity: K for uniform use, 1 for a single entry", () => {
+    const uniform = codebookUsage([0, 1, 2, 3, 0, 1, 2, 3], 6);
+    assert.equal(uniform.codesUsed, 4);
+    assert.ok(Math.abs(uniform.perplexity - 4) < 1e-12);
+    assert.deepEqual(uniform.counts, [2, 2, 2, 2, 0, 0]);
+    assert.ok(Math.abs(codebookUsage([5, 5, 5], 6).perplexity - 1) < 1e-12);
+  });
+});
+
+describe("VqVae", () => {
+  const x = tf.tensor2d(randomArray(4 * 784, 3, 0, 1), [4, 784]);
+
+  it("turns an image into 49 indices and back into an image", () => {
+    const vq = new VqVae({ codebookSize: 8, codeDim: 4, seed: 1 });
+    const idx = vq.codeIndices(x);
+    assert.deepEqual(idx.shape, [4 * 49]);
+    assert.ok(Array.from(idx.dataSync()).every((k) => k >= 0 && k < 8));
+    const r = vq.reconstruct(x);
+    assert.deepEqual(r.shape, [4, 784]);
+    assert.ok(r.dataSync().every((v) => v >= 0 && v <= 1));
+    assert.throws(() => vq.codeIndices(tf.zeros([2, 100]) as tf.Tensor2D), /images have shape \[2,100\], expected \[batch, 784\]/);
+    assert.throws(() => new VqVae({ codebookSize: 0, codeDim: 4 }), /codebookSize must be a positive integer/);
+    vq.dispose();
+  });
+
+  it("the loss reaches encoder (straight through), decoder and the chosen codebook entries, and leaks nothing", () => {
+    const vq = new VqVae({ codebookSize: 8, codeDim: 4, seed: 2 });
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = vq.loss(x);
+      tf.dispose(Object.values(out.terms));
+      return out.loss;
+    }, vq.variables);
+    assert.ok(Number.isFinite(value.dataSync()[0]));
+    const norm = (v: tf.Variable) => tf.tidy(() => tf.sum(tf.abs(grads[v.name])).dataSync()[0]);
+    const encoderKernel = vq.encoder.trainableWeights[0].read() as tf.Variable, decoderKernel = vq.decoder.trainableWeights[0].read() as tf.Variable;
+    assert.ok(norm(vq.variables.find((v) => v.name === encoderKernel.name)!) > 0, "encoder gets a gradient through the quantiser");
+    assert.ok(norm(vq.variables.find((v) => v.name === decoderKernel.name)!) > 0, "decoder gets a gradient");
+    // Only entries some vector chose get a gradient (from the codebook and commitment terms).
+    const indices = vq.codeIndices(x);
+    const used = new Set(Array.from(indices.dataSync()));
+    const gRows = grads[vq.codebook.name].arraySync() as number[][];
+    gRows.forEach((row, k) => assert.equal(row.some((g) => g !== 0), used.has(k), `entry ${k}: used ${used.has(k)}`));
+    tf.dispose([value, indices, ...Object.values(grads)]);
+    assert.equal(tf.memory().numTensors, before);
+    vq.dispose();
+  });
+
+  it("restarts entries no vector chooses, next to encoder outputs", () => {
+    const vq = new VqVae({ codebookSize: 6, codeDim: 4, seed: 3 });
+    // Entries 1..5 far away: every vector picks entry 0, the other five are dead.
+    const far = tf.tensor2d([...[0, 0, 0, 0], ...Array.from({ length: 20 }, () => 1e3)], [6, 4]);
+    vq.codebook.assign(tf.add(far, tf.mean(vq.encodeVectors(x), 0)) as tf.Tensor2D);
+    assert.equal(vq.restartDeadCodes(x, 7), 5);
+    const z = vq.encodeVectors(x);
+    const zs = z.arraySync() as number[][], entries = vq.codebook.arraySync() as number[][];
+    for (let k = 1; k < 6; k++) {
+      const nearest = Math.min(...zs.map((row) => Math.hypot(...row.map((v, j) => v - entries[k][j]))));
+      assert.ok(nearest < 0.1, `entry ${k} now sits at an encoder output (distance ${nearest})`);
+    }
+    assert.equal(vq.restartDeadCodes(x, 8) < 5, true, "fewer dead entries after the restart");
+    vq.dispose();
+  });
+});
+
+describe("EBGAN", () => {
+  it("the discriminator's hinge applies to each generated image", () => {
+    const loss = ebganDiscriminatorLoss(tf.tensor1d([0.01, 0.03]), tf.tensor1d([0.5, 0.0]), 0.1);
+    assert.ok(Math.abs(loss.dataSync()[0] - (0.02 + 0.05)) < 1e-7, "mean real 0.02, hinge mean of (0, 0.1) = 0.05");
+    assert.throws(() => ebganDiscriminatorLoss(tf.zeros([2, 1]) as unknown as tf.Tensor1D, tf.zeros([2]) as tf.Tensor1D, 0.1), /energies must be \[batch\]/);
+  });
+
+  it("each phase trains its own network, with the energies as chart terms", () => {
+    const ebgan = new Ebgan({ noiseSize: 4, generatorHidden: [16], discriminatorHidden: [16], discriminatorCodeSize: 3, seed: 1 });
+    const [d, g] = ebgan.phases({ margin: 0.1, learningRates: { discriminator: 1e-3, generator: 1e-3 }, seed: 1 });
+    assert.equal(d.variables.length, ebgan.discriminator.variables.length);
+    const batch = { x: tf.tensor2d(randomArray(3 * 784, 5, 0, 1), [3, 784]), labels: new Int32Array(3), indices: new Int32Array(3) };
+    const out = d.loss(batch) as { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+    assert.deepEqual(Object.keys(out.terms).sort(), ["energy of generated images", "energy of real images"]);
+    const { grads } = tf.variableGrads(() => g.loss(batch) as tf.Scalar, ebgan.variables);
+    const touched = (vars: tf.Variable[]) => vars.some((v) => tf.sum(tf.abs(grads[v.name])).dataSync()[0] > 0);
+    assert.ok(touched(g.variables), "the generator's loss moves the generator");
+    assert.ok(ebgan.energy(ebgan.sample(2, 1)).dataSync().every((e) => e >= 0));
+    assert.throws(() => ebgan.phases({ margin: 0, learningRates: { discriminator: 1, generator: 1 } }), /margin must be positive/);
+    ebgan.dispose();
+  });
+});
+
+describe("laplacianVariance", () => {
+  it("is 0 for flat images, larger for sharp edges than for their blurred copy", () => {
+    assert.equal(laplacianVariance(tf.fill([2, 784], 0.3) as tf.Tensor2D), 0);
+    const stripes = Float32Array.from({ length: 784 }, (_, p) => (p % 28 < 14 ? 0 : 1));
+    const blurred = Float32Array.from({ length: 784 }, (_, p) => Math.min(1, Math.max(0, ((p % 28) - 10) / 8)));
+    assert.ok(laplacianVariance(tf.tensor2d(stripes, [1, 784])) > laplacianVariance(tf.tensor2d(blurred, [1, 784])));
+    assert.throws(() => laplacianVariance(tf.zeros([1, 100]) as tf.Tensor2D), /expected \[n, 784\]/);
+  });
+});
