@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { codebookUsage, nearestCodes, stopGradient, straightThrough, VqVae } from "../../lib/src/models/vqvae";
 import { Ebgan } from "../../lib/src/models/ebgan";
+import { Gan } from "../../lib/src/models/gan";
+import { denseStack, layerVariables } from "../../lib/src/models/autoencoder";
 import { ebganDiscriminatorLoss } from "../../lib/src/losses/adversarial";
 import { laplacianVariance } from "../../lib/src/metrics/sharpness";
 import { randomArray } from "./helpers";
@@ -124,6 +126,28 @@ describe("EBGAN", () => {
     assert.ok(ebgan.energy(ebgan.sample(2, 1)).dataSync().every((e) => e >= 0));
     assert.throws(() => ebgan.phases({ margin: 0, learningRates: { discriminator: 1, generator: 1 } }), /margin must be positive/);
     ebgan.dispose();
+  });
+});
+
+describe("Gan and leaky ReLU layers", () => {
+  it("denseStack's leakyRelu keeps a fifth of negative inputs", () => {
+    const net = denseStack([1], 1, ["leakyRelu"], 0, "leaky");
+    (net.layers[0] as tf.layers.Layer).setWeights([tf.tensor2d([[1]]), tf.tensor1d([0])]);
+    assert.ok(close((net.apply(tf.tensor2d([[-5], [3]])) as tf.Tensor).dataSync(), [-1, 3]));
+  });
+
+  it("builds both networks with the chosen hidden activation; each phase trains its own network", () => {
+    const gan = new Gan({ noiseSize: 3, outputSize: 784, generatorHidden: [8], discriminatorHidden: [8], outputActivation: "sigmoid", hiddenActivation: "leakyRelu", seed: 1 });
+    assert.ok(gan.discriminator.layers.some((l) => l.getClassName() === "LeakyReLU") && gan.generator.layers.some((l) => l.getClassName() === "LeakyReLU"));
+    const samples = gan.sample(5, 1);
+    assert.deepEqual(samples.shape, [5, 784]);
+    assert.ok(samples.dataSync().every((v) => v >= 0 && v <= 1), "sigmoid output: pixels in [0, 1]");
+    const [d, g] = gan.phases({ learningRates: { discriminator: 1e-3, generator: 1e-3 }, seed: 1 });
+    assert.deepEqual(d.variables.map((v) => v.name), layerVariables(gan.discriminator).map((v) => v.name));
+    assert.deepEqual(g.variables.map((v) => v.name), layerVariables(gan.generator).map((v) => v.name));
+    assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, generatorObjective: "wasserstein" as any }), /generatorObjective must be/);
+    assert.throws(() => new Gan({ noiseSize: 0, outputSize: 2, generatorHidden: [], discriminatorHidden: [] }), /noiseSize must be a positive integer/);
+    gan.dispose();
   });
 });
 

@@ -13,14 +13,20 @@ export interface Autoencoder {
   dispose(): void;
 }
 
-/** A stack of dense layers, sizes[i] units with activations[i], Glorot-initialised from seed + i. */
+/**
+ * A stack of dense layers, sizes[i] units with activations[i], Glorot-initialised from seed + i.
+ * "leakyRelu" (slope 0.2 below zero, the usual choice for GAN discriminators) is a layer of its own in
+ * tfjs, added after a linear dense layer.
+ */
 export function denseStack(sizes: number[], inputSize: number, activations: string[], seed: number, name: string): tf.Sequential {
   const model = tf.sequential({ name });
   sizes.forEach((units, i) => {
+    const leaky = activations[i] === "leakyRelu";
     model.add(tf.layers.dense({
-      units, inputShape: i === 0 ? [inputSize] : undefined, activation: activations[i] as any,
+      units, inputShape: i === 0 ? [inputSize] : undefined, activation: (leaky ? "linear" : activations[i]) as any,
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
     }));
+    if (leaky) model.add(tf.layers.leakyReLU({ alpha: 0.2 }));
   });
   return model;
 }

@@ -13,6 +13,8 @@ export interface GanConfig {
   discriminatorHidden: number[];
   /** "sigmoid" for pixels in [0, 1]; "linear" for points anywhere (default). */
   outputActivation?: "linear" | "sigmoid";
+  /** Activation of every hidden layer of both networks (default "relu"; "leakyRelu" has slope 0.2 below 0). */
+  hiddenActivation?: "relu" | "leakyRelu";
   seed?: number;
 }
 
@@ -33,9 +35,9 @@ export class Gan {
     for (const [what, n] of [["noiseSize", noiseSize], ["outputSize", outputSize]] as [string, number][]) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`Gan: ${what} must be a positive integer, got ${n}`);
     }
-    const seed = config.seed ?? 0, relu = (h: number[]) => h.map(() => "relu");
-    this.generator = denseStack([...generatorHidden, outputSize], noiseSize, [...relu(generatorHidden), config.outputActivation ?? "linear"], seed, "gan_generator");
-    this.discriminator = denseStack([...discriminatorHidden, 1], outputSize, [...relu(discriminatorHidden), "linear"], seed + 100, "gan_discriminator");
+    const seed = config.seed ?? 0, hidden = (h: number[]) => h.map(() => config.hiddenActivation ?? "relu");
+    this.generator = denseStack([...generatorHidden, outputSize], noiseSize, [...hidden(generatorHidden), config.outputActivation ?? "linear"], seed, "gan_generator");
+    this.discriminator = denseStack([...discriminatorHidden, 1], outputSize, [...hidden(discriminatorHidden), "linear"], seed + 100, "gan_discriminator");
   }
 
   /** n samples G(z) with z ~ N(0, I) drawn from the seed: [n, outputSize]. */
