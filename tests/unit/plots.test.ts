@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { PNG } from "pngjs";
-import { VEGA_LITE_MIME, chartBundle, imageGridPng, vegaLiteToSvg } from "../../lib/src/plots";
+import { VEGA_LITE_MIME, chartBundle, imageGridPng, rowLabelWidth, svgToPng, vegaLiteToSvg } from "../../lib/src/plots";
 import { ChartError } from "../../lib/src/plots/render";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -104,6 +104,21 @@ describe("charts that cannot silently break", () => {
   it("the same bars with stack: null draw cleanly in strict mode", async () => {
     const fixed = { ...logBars, encoding: { ...logBars.encoding, y: { ...logBars.encoding.y, stack: null } } };
     assert.match(await withStrict("1", () => vegaLiteToSvg(fixed)), /^<svg/);
+  });
+});
+
+describe("rowLabelWidth", () => {
+  it("leaves room for the longest label, drawn right-aligned as showImages draws it", () => {
+    for (const label of ["input", "missed anomalies", "query: Ankle boot", "VQ-VAE, 294 bits", "autoencoder, 8 numbers × 4 bits", "EBGAN (margin 0.05)"]) {
+      const width = rowLabelWidth(["a", label]);
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" font-family="DejaVu Sans">` +
+        `<rect width="100%" height="100%" fill="white"/><text x="${width - 6}" y="10" text-anchor="end" dominant-baseline="middle" font-size="12">${label}</text></svg>`;
+      const png = PNG.sync.read(svgToPng(svg, 1));
+      let leftmostInk = png.width;
+      for (let y = 0; y < png.height; y++) for (let x = 0; x < png.width; x++) if (png.data[4 * (y * png.width + x)] < 128) leftmostInk = Math.min(leftmostInk, x);
+      assert.ok(leftmostInk > 0 && leftmostInk < png.width, `"${label}" fits in ${width} px (ink from x = ${leftmostInk})`);
+    }
+    assert.equal(rowLabelWidth(["a", "b"]), 110, "short labels keep the usual column");
   });
 });
 

@@ -63,6 +63,14 @@ export function imageGridPng(rows: (ImageSource[] | tf.Tensor)[], options: GridO
 
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" }[c]!));
 
+/**
+ * Width in pixels of the label column: room for the longest label in 12 px DejaVu Sans (about
+ * 7.5 px a character for ordinary text) and a margin, never less than 110 px so that most grids line up.
+ */
+export function rowLabelWidth(labels: string[]): number {
+  return Math.max(110, Math.ceil(Math.max(0, ...labels.map((l) => l.length)) * 7.5) + 12);
+}
+
 /** Shows rows of images, each row optionally labelled on its left, with an optional title. */
 export function showImages(rows: { label?: string; images: ImageSource[] | tf.Tensor }[], options: GridOptions & { title?: string } = {}): void {
   // One row of the grid per labelled row: wrap only when no labels are given.
@@ -70,7 +78,7 @@ export function showImages(rows: { label?: string; images: ImageSource[] | tf.Te
   const grid = imageGridPng(rows.map((r) => r.images), labelled ? { ...options, columns: options.columns ?? Math.max(...rows.map((r) => toArrays(r.images).length)) } : options);
   let png = grid.png;
   if (labelled || options.title) {
-    const labelWidth = labelled ? 110 : 0;
+    const labelWidth = labelled ? rowLabelWidth(rows.map((r) => r.label ?? "")) : 0;
     const titleHeight = options.title ? 24 : 0;
     const rowHeight = (grid.height - 2) / rows.length;
     // A title wider than the grid widens the picture instead of being cut (bold 14 px DejaVu: ~8.8 px a character).
