@@ -99,8 +99,12 @@ function main() {
       if (passedWithSolution.length !== stub.graded.length) problems.push(`${name}: graded cells ${stub.graded.filter((i) => !passedWithSolution.includes(i))} did not pass with the solutions in place`);
       process.stdout.write(`▶ ${name} with solutions stubbed out ... `);
       const srun = runOne(py, stub.file, path.join(opts.out, "stubbed"), name, opts.mode, opts.timeout, ["--continue-on-error"]);
-      const notFailing = stub.graded.filter((i) => srun.summary.cells.find((c) => c.cell === i)?.status !== "error");
-      if (notFailing.length) {
+      const notRun = stub.graded.filter((i) => !srun.summary.cells.some((c) => c.cell === i));
+      const notFailing = stub.graded.filter((i) => !notRun.includes(i) && srun.summary.cells.find((c) => c.cell === i).status !== "error");
+      if (notRun.length) {
+        problems.push(`${name} (stubbed): graded test cells ${notRun.join(", ")} never ran (${srun.summary.failure})`);
+        console.log(`FAILED (graded cells ${notRun.join(", ")} never ran: ${srun.summary.failure})`);
+      } else if (notFailing.length) {
         problems.push(`${name}: graded test cells ${notFailing.join(", ")} pass even with the stub, so they test nothing`);
         console.log(`FAILED (graded cells ${notFailing.join(", ")} did not fail)`);
       } else console.log(`ok: all ${stub.graded.length} graded test cells fail on the stub`);

@@ -47,22 +47,30 @@ def main():
             # next cell really runs (matters with --continue-on-error).
             await asyncio.sleep(0.5)
 
-    client = NotebookClient(
-        nb, kernel_name=kernel, timeout=args.timeout, allow_errors=args.continue_on_error,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
-        on_cell_start=on_cell_start, on_cell_executed=on_cell_executed)
     t0 = time.time()
     failure = None
-    try:
-        client.execute()
-    except CellTimeoutError as e:
-        failure = f"a cell exceeded the {args.timeout} s timeout: {str(e)[:300]}"
-    except DeadKernelError as e:
-        failure = f"the kernel died: {e}"
-    except CellExecutionError:
-        failure = "a cell failed"
-    except Exception as e:  # kernel missing, bad notebook, ...
-        failure = f"{type(e).__name__}: {e}"
+    # tslab occasionally fails its very first kernel_info reply (zeromq EBUSY while a socket is still
+    # binding) and never answers; that is the kernel failing to start, not the notebook failing, so a
+    # start that runs no cell is retried with a fresh kernel.
+    for attempt in range(1, 4):
+        failure = None
+        client = NotebookClient(
+            nb, kernel_name=kernel, timeout=args.timeout, allow_errors=args.continue_on_error,
+            resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
+            on_cell_start=on_cell_start, on_cell_executed=on_cell_executed)
+        try:
+            client.execute()
+        except CellTimeoutError as e:
+            failure = f"a cell exceeded the {args.timeout} s timeout: {str(e)[:300]}"
+        except DeadKernelError as e:
+            failure = f"the kernel died: {e}"
+        except CellExecutionError:
+            failure = "a cell failed"
+        except Exception as e:  # kernel missing, kernel not starting, bad notebook, ...
+            failure = f"{type(e).__name__}: {e}"
+        if failure is None or started:
+            break
+        print(f"--- {args.notebook}: the kernel did not start (attempt {attempt}: {failure}); retrying", file=sys.stderr)
     nbformat.write(nb, args.out)
     errors = [dict(cell=i, **c) for i, c in sorted(cells.items()) if c["status"] != "ok"]
     if failure is None and errors and not args.continue_on_error:
