@@ -1,2 +1,11 @@
 export { assertClose, assertShape, assertTrue, passed, ExerciseCheckError } from "./check";
-export { studentVersion, replaceRegions, isGradedTestCell, isSolutionCell, cellSource, STUB, Notebook, NotebookCell } from "./notebook";
+export { studentVersion, replaceRegions, isGradedTestCell, isSolutionCell, cellSource, STUB } from "./notebook";
+export type { Notebook, NotebookCell } from "./notebook";
+export { exercisesOf, hiddenLines, planSubmission, wrapTest, withOutputs, HIDDEN_BEGIN, HIDDEN_END } from "./assemble";
+export type { Exercise, GradingPlan, RunCell } from "./assemble";
+export { scoreRun, cleanMessage } from "./score";
+export type { DriverResult, GradedSubmission, ExerciseScore, TestOutcome } from "./score";
+export { gradesCsv, itemAnalysis, itemAnalysisCsv, itemAnalysisMarkdown, gradescopeResults, parsePenalty, applyLatePolicy } from "./report";
+export type { LatePolicy } from "./report";
+export { feedbackMarkdown, feedbackHtml } from "./feedback";
+export { releaseEntry, cellChecksum, isLockedCell, sha256 } from "./release";

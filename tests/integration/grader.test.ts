@@ -1,0 +1,212 @@
+// course-grade end to end on notebook 03: release, autograde a class of fixture submissions (correct,
+// wrong, and every kind of sabotage) in real kernels, feedback, export, re-runs, a killed run, a zip,
+// validate, and the Gradescope package run the way Gradescope runs it.
+import { before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Notebook, cellSource, hiddenLines, studentVersion } from "../../lib/src/grading";
+import { GradedSubmission } from "../../lib/src/grading/score";
+import { Fixture, fixturesFor } from "../grading/fixtures";
+
+const root = path.resolve(__dirname, "..", "..");
+const NAME = "03-linear-autoencoder-pca";
+const cli = path.join(root, "tools", "course-grade.js");
+const RUN = ["--jobs", "2", "--cell-timeout", "20", "--memory", "1500"];
+
+function grade(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+const walkFiles = (dir: string): string[] => fs.readdirSync(dir).flatMap((f) => {
+  const p = path.join(dir, f);
+  return fs.statSync(p).isDirectory() ? walkFiles(p) : [p];
+});
+
+describe("course-grade on notebook 03", () => {
+  let tmp: string;
+  let source: string;
+  let instructor: Notebook;
+  let fixtures: Fixture[];
+  let secrets: string[];
+  let t1: string;
+  let t2: string;
+  const out = () => path.join(tmp, "graded");
+  const graded = (student: string): GradedSubmission => readJson(path.join(out(), "graded", student, `${NAME}.json`));
+  const points = (g: GradedSubmission, id: string) => g.exercises.find((e) => e.gradeId === id)!.points;
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-test-"));
+    source = path.join(tmp, "source");
+    fs.mkdirSync(source);
+    fs.copyFileSync(path.join(root, "notebooks", `${NAME}.ipynb`), path.join(source, `${NAME}.ipynb`));
+    instructor = readJson(path.join(source, `${NAME}.ipynb`));
+    const made = fixturesFor(NAME, instructor);
+    fixtures = made.fixtures;
+    [t1, t2] = made.tests;
+    const visible = studentVersion(instructor).cells.map(cellSource).join("\n");
+    secrets = hiddenLines(instructor).filter((l) => !visible.includes(l));
+    assert.ok(secrets.length >= 4, "notebook 03 has hidden tests to protect");
+    for (const f of fixtures) {
+      fs.mkdirSync(path.join(tmp, "submissions", f.name), { recursive: true });
+      fs.writeFileSync(path.join(tmp, "submissions", f.name, `${NAME}.ipynb`), f.text);
+    }
+  });
+
+  it("release writes student versions and a manifest, and no hidden line appears anywhere in the release folder", () => {
+    const rel = path.join(tmp, "release");
+    const r = grade("release", "--source", source, "--out", rel);
+    assert.equal(r.code, 0, r.out);
+    const manifest = readJson(path.join(rel, "manifest.json"));
+    const locked = manifest.notebooks[NAME].lockedCells.map((c: { gradeId: string }) => c.gradeId);
+    assert.ok(locked.includes(t1) && locked.includes(t2), `manifest lists the test cells: ${locked}`);
+    for (const file of walkFiles(rel)) {
+      const text = fs.readFileSync(file, "utf8");
+      for (const s of secrets) assert.ok(!text.includes(s) && !text.includes(JSON.stringify(s).slice(1, -1)), `${file} contains the hidden line ${s}`);
+    }
+    const released: Notebook = readJson(path.join(rel, `${NAME}.ipynb`));
+    assert.ok(released.cells.every((c) => c.cell_type !== "code" || (c.outputs!.length === 0 && c.execution_count === null)), "outputs cleared");
+  });
+
+  it("autograde gives every fixture the grade it must, in real kernels, and one broken submission stops nothing", () => {
+    const r = grade("autograde", path.join(tmp, "submissions"), "--source", source, "--out", out(), ...RUN);
+    assert.equal(r.code, 0, r.out);
+    for (const f of fixtures) {
+      const g = graded(f.name);
+      for (const [id, p] of Object.entries(f.expect)) assert.equal(points(g, id), p, `${f.name} (${f.about}): ${id} got ${points(g, id)}, expected ${p}\n${JSON.stringify(g, null, 1)}`);
+    }
+    const tests = (name: string) => graded(name).exercises.flatMap((e) => e.tests);
+    // The plausible mistake loses exactly the hidden test that catches it.
+    const wrong = tests("wrong-plausible");
+    assert.deepEqual(wrong.filter((t) => t.status !== "passed").map((t) => t.name), [`${t2}: hidden tests`]);
+    assert.equal(wrong.find((t) => t.part === "hidden" && t.status === "failed")!.message, "", "a hidden test's message is never shown");
+    assert.ok(tests("correct").every((t) => t.status === "passed"));
+    assert.ok(graded("pass-locked").changes.some((c) => c.includes(`Ignored your edit to the test cell '${t1}'`)), graded("pass-locked").changes.join("\n"));
+    assert.ok(graded("delete-test").changes.some((c) => c.includes(`Restored '${t1}'`)));
+    assert.ok(graded("duplicate-answer").changes.some((c) => c.includes("appears 2 times")));
+    assert.ok(graded("markdown-answer").changes.some((c) => c.includes("turned into a markdown cell")));
+    assert.ok(graded("fake-success").changes.some((c) => c.includes("code cell you added")));
+    assert.match(tests("missing-answer").find((t) => t.name.startsWith(t1))!.message, /not in the submission/);
+    assert.equal(tests("infinite-loop").find((t) => t.name === `${t1}: visible tests`)!.status, "timeout");
+    assert.match(graded("memory-hog").crashes.join("\n"), /memory/);
+    assert.match(graded("process-exit").crashes.join("\n"), /exited with code 0/);
+    assert.ok(graded("timer-throw").crashes.length >= 1, "the timer's exception killed the kernel and was recorded");
+    const searched = fs.readFileSync(path.join(out(), "graded", "read-source", `${NAME}.ipynb`), "utf8");
+    assert.match(searched, /SEARCHED [1-9]\d* files/, "the search ran");
+    assert.doesNotMatch(searched, /LEAKED/, "the instructor's notebooks were not reachable from the kernel");
+    assert.match(graded("corrupt").failure!, /not a readable notebook/);
+    const csv = fs.readFileSync(path.join(out(), "grades.csv"), "utf8").trim().split("\n");
+    assert.equal(csv.length, fixtures.length + 1, "one row per student");
+    assert.deepEqual(csv[0].split(",").slice(0, 5), ["student", `${NAME}/${t1}`, `${NAME}/${t2}`, "total", "max"]);
+    assert.ok(csv.includes(`correct,2,2,4,4,`), csv.join("\n"));
+  });
+
+  it("feedback names hidden tests with their outcome only, and no hidden line reaches any report", () => {
+    const r = grade("feedback", "--from", out());
+    assert.equal(r.code, 0, r.out);
+    const md = fs.readFileSync(path.join(out(), "feedback", "wrong-plausible", `${NAME}.md`), "utf8");
+    assert.match(md, new RegExp(`✗ ${t2}: hidden tests — failed`));
+    assert.match(md, /Score: 2 \/ 4/);
+    const html = fs.readFileSync(path.join(out(), "feedback", "pass-locked", `${NAME}.html`), "utf8");
+    assert.match(html, /Ignored your edit to the test cell/);
+    for (const file of walkFiles(path.join(out(), "feedback"))) {
+      const text = fs.readFileSync(file, "utf8");
+      for (const s of secrets) assert.ok(!text.includes(s), `${file} shows the hidden line ${s}`);
+    }
+  });
+
+  it("export applies a late policy and writes Gradescope results and an item analysis", () => {
+    const stamps = path.join(tmp, "timestamps.csv");
+    fs.writeFileSync(stamps, "student,time\ncorrect,2026-12-01T10:00:00Z\nwrong-plausible,2026-12-02T16:00:00Z\nstderr,2026-12-02T16:00:00Z\n");
+    const ext = path.join(tmp, "extensions.csv");
+    fs.writeFileSync(ext, "student,hours\nstderr,48\n");
+    const r = grade("export", "--from", out(), "--due", "2026-12-01T12:00:00Z", "--penalty", "10%/day", "--timestamps", stamps, "--extensions", ext);
+    assert.equal(r.code, 0, r.out);
+    const rows = Object.fromEntries(fs.readFileSync(path.join(out(), "grades.csv"), "utf8").trim().split("\n").map((l) => [l.split(",")[0], l.split(",")]));
+    const header = rows.student;
+    const col = (student: string, name: string) => rows[student][header.indexOf(name)];
+    assert.equal(col("correct", "final"), "4");
+    assert.equal(col("wrong-plausible", "late_penalty"), "20%", "28 hours late is two started days");
+    assert.equal(col("wrong-plausible", "final"), "1.6");
+    assert.equal(col("stderr", "final"), "4", "the extension covers it");
+    const gs = readJson(path.join(out(), "gradescope", "wrong-plausible", `${NAME}.results.json`));
+    assert.equal(gs.score, 1.6);
+    assert.ok(gs.tests.some((t: { name: string; status: string; output: string }) => t.name === `${t2}: hidden tests` && t.status === "failed" && t.output === "failed"));
+    const items = fs.readFileSync(path.join(out(), "item-analysis.csv"), "utf8");
+    const hiddenRow = items.split("\n").find((l) => l.includes(`${t2}: hidden tests`))!.split(",");
+    const passedHidden = fixtures.filter((f) => graded(f.name).exercises.find((e) => e.gradeId === t2)!.tests.find((t) => t.part === "hidden")?.status === "passed").length;
+    assert.equal(Number(hiddenRow[3]), passedHidden);
+    assert.equal(Number(hiddenRow[2]), fixtures.length);
+  });
+
+  it("re-running grades only what changed, and a killed run resumes without losing written grades", async () => {
+    const again = grade("autograde", path.join(tmp, "submissions"), "--source", source, "--out", out(), ...RUN);
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, new RegExp(`Grading 0 submission\\(s\\).*${fixtures.length} unchanged`));
+
+    // A zip of a fresh class of three; kill the grader once the first grade is written.
+    const cls = path.join(tmp, "class", "submissions");
+    for (const name of ["correct", "wrong-plausible", "fake-success"]) {
+      fs.mkdirSync(path.join(cls, name), { recursive: true });
+      fs.copyFileSync(path.join(tmp, "submissions", name, `${NAME}.ipynb`), path.join(cls, name, `${NAME}.ipynb`));
+    }
+    const zip = path.join(tmp, "class.zip");
+    spawnSync("/usr/bin/python3", ["-c", "import shutil, sys; shutil.make_archive(sys.argv[1][:-4], 'zip', sys.argv[2], 'submissions')", zip, path.join(tmp, "class")]);
+    const out2 = path.join(tmp, "graded-zip");
+    const child = spawn(process.execPath, [cli, "autograde", zip, "--source", source, "--out", out2, "--jobs", "1", "--cell-timeout", "20"], { stdio: "ignore" });
+    const first = path.join(out2, "graded", "correct", `${NAME}.json`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (fs.existsSync(first)) { clearInterval(timer); child.kill("SIGKILL"); resolve(); }
+      }, 200);
+      child.on("exit", () => { clearInterval(timer); reject(new Error("the grader finished before it could be killed")); });
+    });
+    assert.match(fs.readFileSync(path.join(out2, "grades.csv"), "utf8"), /^correct,2,2,4,4,/m, "the written grade is in grades.csv");
+    const resumed = grade("autograde", zip, "--source", source, "--out", out2, "--jobs", "2", "--cell-timeout", "20");
+    assert.equal(resumed.code, 0, resumed.out);
+    assert.match(resumed.out, /Grading 2 submission\(s\).*1 unchanged/);
+    const csv = fs.readFileSync(path.join(out2, "grades.csv"), "utf8");
+    assert.match(csv, /^correct,2,2,4,4,/m);
+    assert.match(csv, /^wrong-plausible,2,0,2,4,/m);
+    assert.match(csv, /^fake-success,0,0,0,4,/m);
+  });
+
+  it("validate passes the instructor's notebook and fails every graded cell of the student version", () => {
+    const r = grade("validate", NAME, "--source", source, "--jobs", "2");
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Valid: 1 notebook/);
+    const broken = path.join(tmp, "broken");
+    fs.mkdirSync(broken);
+    const nb: Notebook = JSON.parse(JSON.stringify(instructor));
+    const k = nb.cells.findIndex((c) => c.metadata?.nbgrader?.grade_id === t1);
+    nb.cells[k].source = ["// this test cell tests nothing"];
+    fs.writeFileSync(path.join(broken, `${NAME}.ipynb`), JSON.stringify(nb));
+    const bad = grade("validate", NAME, "--source", broken, "--jobs", "2");
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, new RegExp(`'${t1}' passes on the student version`));
+  });
+
+  it("the Gradescope package grades a submission the way Gradescope runs it", () => {
+    const zip = path.join(tmp, "autograder.zip");
+    const r = grade("gradescope", NAME, "--source", source, "--out", zip);
+    assert.equal(r.code, 0, r.out);
+    const ag = path.join(tmp, "autograder");
+    const src = path.join(ag, "source");
+    spawnSync("/usr/bin/python3", ["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", zip, src]);
+    for (const f of ["setup.sh", "run_autograder", "package-lock.json", "tools/course-grade.js", "lib/src/grading/assemble.ts", `assignment/${NAME}.ipynb`, "datasets/fashion-mnist/SHA256SUMS"]) assert.ok(fs.existsSync(path.join(src, f)), `${f} is in the zip`);
+    assert.equal(spawnSync("bash", ["-n", path.join(src, "setup.sh")]).status, 0);
+    // setup.sh's npm ci is replaced by the already installed project.
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(src, "node_modules"));
+    fs.symlinkSync(path.join(root, "lib", "dist"), path.join(src, "lib", "dist"));
+    fs.mkdirSync(path.join(ag, "submission"));
+    fs.copyFileSync(path.join(tmp, "submissions", "wrong-plausible", `${NAME}.ipynb`), path.join(ag, "submission", `${NAME}.ipynb`));
+    const run = spawnSync("bash", [path.join(src, "run_autograder")], { encoding: "utf8", env: { ...process.env, AUTOGRADER_ROOT: ag } });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const results = readJson(path.join(ag, "results", "results.json"));
+    assert.equal(results.score, 2);
+    assert.equal(results.tests.length, 4);
+  });
+});
