@@ -130,6 +130,14 @@ class Kernel:
                 pass
             raise KernelGone(self.death_cause())
 
+    def settle(self, seconds=0.5):
+        """Waits briefly after a cell, so that a death its timers cause is blamed on it."""
+        end = time.time() + seconds
+        while time.time() < end:
+            self.check()
+            time.sleep(0.05)
+        self.check()
+
     def run(self, source, timeout):
         """Executes one cell. Returns a dict with status ok|error|timeout and the cell's output;
         raises KernelGone if the kernel died (with the partial output in .partial)."""
@@ -193,19 +201,20 @@ def restart_and_replay(kernel, succeeded, timeout):
     for _ in range(MAX_RESTARTS):
         kernel.stop()
         kernel.start()
+        replayed = 0
         try:
-            replayed = 0
             for prior in list(succeeded):
                 if kernel.run(prior["source"], timeout)["status"] == "ok":
                     replayed += 1
+                if prior["role"] == "answer":
+                    kernel.settle()
             kernel.check()
             return replayed
         except KernelGone:
-            blame = [c for c in succeeded if c["role"] == "answer" and succeeded.index(c) < max(replayed, 1)]
-            if blame:
-                succeeded.remove(blame[-1])
-            elif succeeded:
-                succeeded.pop(replayed if replayed < len(succeeded) else -1)
+            # The cell being replayed (or the answer just before it) killed the kernel: drop it.
+            suspects = [c for c in succeeded[:replayed + 1] if c["role"] == "answer"] or succeeded[replayed:replayed + 1]
+            if suspects:
+                succeeded.remove(suspects[-1])
     return 0
 
 
@@ -231,9 +240,10 @@ def main():
         """Restarts after a death; False when the kernel has died too often to go on."""
         nonlocal failure
         restarts.append(dict(cell=cell, cause=cause, replayed=0))
-        # Died before any new cell succeeded since the last restart: the culprit is among the replayed
-        # cells (a timer set by an answer, say), so the latest answer is not replayed again.
-        if len(restarts) > 1 and restarts[-2].get("since") == len(succeeded):
+        # Died again for the same reason, or before any new cell succeeded since the last restart: the
+        # culprit is among the replayed cells (a slow timer set by an answer, say), so the latest
+        # answer is not replayed again.
+        if len(restarts) > 1 and (restarts[-2].get("since") == len(succeeded) or any(r["cause"] == cause for r in restarts[:-1])):
             blame = [c for c in succeeded if c["role"] == "answer"]
             if blame:
                 succeeded.remove(blame[-1])
@@ -272,6 +282,8 @@ def main():
             try:
                 r = kernel.run(cell["source"], timeout)
                 results[i] = dict(index=i, **r)
+                if r["status"] == "ok" and cell["role"] == "answer":
+                    kernel.settle()  # a timer or callback the answer started may kill the kernel now
                 if r["status"] == "ok" and cell["role"] in ("setup", "answer"):
                     succeeded.append(cell)
             except KernelGone as e:

@@ -87,7 +87,7 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
 {
   const fs = require("fs"), path = require("path");
   const secret = Buffer.from(${JSON.stringify(Buffer.from(secret).toString("base64"))}, "base64").toString();
-  const skip = new Set(["node_modules", "proc", "sys", "dev", "usr", "bin", "sbin", "lib", "lib64", "boot", "etc", "var", "run", "snap", ".library", ".mirror"]);
+  const skip = new Set(["node_modules", "proc", "sys", "dev", "usr", "bin", "sbin", "lib", "lib64", "boot", "etc", "var", "run", "snap", ".library", ".mirror", ".npm", ".cache"]);
   let scanned = 0;
   const leaks: string[] = [];
   const walk = (dir: string, depth: number) => {
@@ -106,7 +106,7 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
     }
   };
   let dir = process.cwd();
-  for (;;) { walk(dir, 4); const up = path.dirname(dir); if (up === dir) break; dir = up; }
+  for (;;) { walk(dir, 3); const up = path.dirname(dir); if (up === dir) break; dir = up; }
   for (const v of [...Object.values(process.env), ...process.argv]) if (typeof v === "string" && v.startsWith("/")) walk(v, 3);
   console.log(\`SEARCHED \${scanned} files\`);
   for (const l of leaks) console.log(\`LEAKED \${l}\`);

@@ -201,7 +201,11 @@ async function autograde(args) {
     if (!args.flags.force && fs.existsSync(target)) {
       try {
         const prior = JSON.parse(fs.readFileSync(target, "utf8"));
-        if (prior.key === key && prior.submittedAt === s.submittedAt) { unchanged++; continue; }
+        if (prior.key === key) {
+          if (prior.submittedAt !== s.submittedAt) writeAtomic(target, JSON.stringify({ ...prior, submittedAt: s.submittedAt }, null, 1) + "\n");
+          unchanged++;
+          continue;
+        }
       } catch { /* unreadable: grade again */ }
     }
     todo.push({ ...s, text, key, target, instructor });
@@ -246,9 +250,9 @@ function loadGraded(dir) {
   return all;
 }
 
-function writeGrades(dir, policy = null) {
+function writeGrades(dir, policy = null, graded = loadGraded(dir)) {
   const assignment = readJson(path.join(dir, "assignment.json"), "the assignment description");
-  writeAtomic(path.join(dir, "grades.csv"), grading().gradesCsv(loadGraded(dir), assignment.notebooks, policy));
+  writeAtomic(path.join(dir, "grades.csv"), grading().gradesCsv(graded, assignment.notebooks, policy));
 }
 
 // ---------------------------------------------------------------- late policy, feedback, export
@@ -323,7 +327,7 @@ function exportGrades(args) {
     console.log(`Wrote ${args.flags["results-json"]}`);
     return;
   }
-  writeGrades(dir, policy);
+  writeGrades(dir, policy, graded);
   for (const s of graded) writeAtomic(path.join(dir, "gradescope", s.student, `${s.notebook}.results.json`), JSON.stringify(g.gradescopeResults(s, policy), null, 2) + "\n");
   const items = g.itemAnalysis(graded);
   writeAtomic(path.join(dir, "item-analysis.csv"), g.itemAnalysisCsv(items));

@@ -9,7 +9,15 @@ function unzip(zipFile, dest) {
   const py = pythonWith("zipfile");
   fs.rmSync(dest, { recursive: true, force: true });
   fs.mkdirSync(dest, { recursive: true });
-  const r = spawnSync(py, ["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", zipFile, dest], { encoding: "utf8" });
+  // Each file keeps the time stored in the zip, which is its submission time when nothing better is known.
+  const script = `import os, sys, time, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+for info in z.infolist():
+    path = z.extract(info, sys.argv[2])
+    if not info.is_dir():
+        t = time.mktime(info.date_time + (0, 0, -1))
+        os.utime(path, (t, t))`;
+  const r = spawnSync(py, ["-c", script, zipFile, dest], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`cannot unpack ${zipFile}: ${(r.stderr || "").trim().split("\n").pop()}. Is it a zip of submissions/<student>/<notebook>.ipynb?`);
 }
 
