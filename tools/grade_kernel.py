@@ -281,17 +281,26 @@ def main():
                     break
             try:
                 r = kernel.run(cell["source"], timeout)
-                results[i] = dict(index=i, **r)
-                if r["status"] == "ok" and cell["role"] == "answer":
-                    kernel.settle()  # a timer or callback the answer started may kill the kernel now
-                if r["status"] == "ok" and cell["role"] in ("setup", "answer"):
-                    succeeded.append(cell)
             except KernelGone as e:
                 status = "timeout" if getattr(e, "timed_out", False) else "crashed"
                 results[i] = dict(index=i, status=status, seconds=round(timeout if status == "timeout" else 0, 2),
                                   reason=e.cause, values=[], **{k: e.partial[k] for k in ("stdout", "stderr")})
                 if not recover(e.cause, i):
                     break
+                write()
+                continue
+            results[i] = dict(index=i, **r)
+            if r["status"] == "ok" and cell["role"] == "answer":
+                try:
+                    kernel.settle()  # a timer or callback the answer started may kill the kernel now
+                except KernelGone as e:
+                    results[i].update(status="crashed", reason=f"{e.cause} (after the cell had finished: a timer or callback it started)")
+                    if not recover(e.cause, i):
+                        break
+                    write()
+                    continue
+            if r["status"] == "ok" and cell["role"] in ("setup", "answer"):
+                succeeded.append(cell)
             write()
     except Exception as e:  # the grader must get a result whatever happens here
         failure = f"{type(e).__name__}: {e}"

@@ -138,7 +138,7 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
     f("infinite-loop", "the first answer never returns", submission({ [spec.first]: between(right1, (body) => `  for (;;) { if (Date.now() < 0) break; }\n${body}`), [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("memory-hog", "the first answer allocates until the kernel dies", submission({ [spec.first]: between(right1, (body) => `  { const hog: Float64Array[] = []; for (;;) { hog.push(new Float64Array(1 << 24).fill(1)); if (hog.length < 0) break; } }\n${body}`), [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("process-exit", "the first answer cell calls process.exit(0)", submission({ [spec.first]: `${right1}\nprocess.exit(0);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
-    f("timer-throw", "the first answer schedules an exception from a timer", submission({ [spec.first]: `${right1}\nsetTimeout(() => { throw new Error("boom from a timer"); }, 300);`, [spec.second]: right2 }), { [t2]: 2 }),
+    f("timer-throw", "the first answer schedules an exception from a timer", submission({ [spec.first]: `${right1}\nsetTimeout(() => { throw new Error("boom from a timer"); }, 300);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("read-source", "a correct answer that searches the disk for the hidden tests", submission({ [spec.first]: `${right1}\n${search}`, [spec.second]: right2 }), full),
     f("corrupt", "a notebook file that is not JSON", '{"cells": [ {"cell_type": "code", "source": "oops', { [t1]: 0, [t2]: 0 }),
   ];

@@ -35,22 +35,35 @@ function foldersToHide(extra) {
   return [...new Set(candidates.filter((d) => d && fs.existsSync(d) && fs.statSync(d).isDirectory()).map((d) => fs.realpathSync(d)))];
 }
 
-const SANDBOX_SCRIPT = 'while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=0700 course-grade-hidden "$1" || exit 97; shift; done; shift; exec "$@"';
+// Arguments: folders that must be hidden, "--", other entries of the temporary folder hidden if
+// possible (a file is covered by /dev/null), "--", the kernel's command.
+const SANDBOX_SCRIPT = [
+  'while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=0700 course-grade-hidden "$1" || exit 97; shift; done; shift',
+  'while [ "$1" != "--" ]; do if [ -d "$1" ]; then mount -t tmpfs -o size=64k,mode=0700 course-grade-hidden "$1"; else mount --bind /dev/null "$1"; fi 2>/dev/null; shift; done; shift',
+  'exec "$@"',
+].join("; ");
 
 /**
  * The kernel runs in its own mount and PID namespaces: each hidden folder is covered by an empty
  * tmpfs, and its /proc shows only its own processes (not the grader's command line, environment or
  * memory). Unprivileged users get this through a user namespace (--map-root-user).
  */
-function sandboxPrefix(hide) {
+function sandboxPrefix(hide, alsoHide = []) {
   const userns = process.getuid && process.getuid() !== 0 ? ["--map-root-user"] : [];
-  return ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", ...userns, "sh", "-c", SANDBOX_SCRIPT, "course-grade-sandbox", ...hide, "--"];
+  return ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", ...userns, "sh", "-c", SANDBOX_SCRIPT, "course-grade-sandbox", ...hide, "--", ...alsoHide, "--"];
+}
+
+/** Everything else in the temporary folder (other runs' copies of notebooks, say), but not symlinks. */
+function otherTempEntries(keep) {
+  const tmp = os.tmpdir();
+  return fs.readdirSync(tmp).map((f) => path.join(tmp, f))
+    .filter((p) => p !== keep && !fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink());
 }
 
 /** Whether folders can be hidden from kernels here (Linux mount namespaces); with the reason if not. */
 function probeSandbox(hide) {
   if (process.platform !== "linux") return { ok: false, why: "hiding folders needs Linux mount namespaces" };
-  const r = spawnSync(sandboxPrefix(hide)[0], [...sandboxPrefix(hide).slice(1), "sh", "-c", `for d in "$@"; do [ -z "$(ls -A "$d")" ] || exit 5; done`, "probe", ...hide], { encoding: "utf8" });
+  const r = spawnSync("unshare", [...sandboxPrefix(hide).slice(1), "sh", "-c", `for d in "$@"; do [ -z "$(ls -A "$d")" ] || exit 5; done`, "probe", ...hide], { encoding: "utf8" });
   if (r.error) return { ok: false, why: `unshare is not available (${r.error.code})` };
   if (r.status !== 0) return { ok: false, why: `unshare was refused (${(r.stderr || "").trim().split("\n").pop() || `exit ${r.status}`})` };
   return { ok: true };
@@ -69,10 +82,10 @@ class Runner {
     this.sandbox = probeSandbox(this.hide);
   }
 
-  kernelArgv() {
+  kernelArgv(jobDir) {
     const heap = Math.max(512, Math.floor(this.options.memoryMb * 0.6));
     const kernel = [process.execPath, `--max-old-space-size=${heap}`, tslab, "kernel", "--config-path", "{connection_file}"];
-    return this.sandbox.ok ? [...sandboxPrefix(this.hide), ...kernel] : kernel;
+    return this.sandbox.ok ? [...sandboxPrefix(this.hide, otherTempEntries(jobDir)), ...kernel] : kernel;
   }
 
   close() {
@@ -91,7 +104,7 @@ class Runner {
     fs.symlinkSync(path.join(root, "node_modules"), path.join(work, "node_modules"), "dir");
     const cells = [{ index: -1, role: "setup", source: FREEZE_LIBRARY }, ...plan.run.map(({ index, role, source, requires }) => ({ index, role, source, requires }))];
     const job = {
-      kernelArgv: this.kernelArgv(),
+      kernelArgv: this.kernelArgv(dir),
       env: { PATH: process.env.PATH, HOME: work, TMPDIR: work, LANG: process.env.LANG || "C.UTF-8", AE_MODE: this.options.mode, AE_PROJECT_ROOT: root },
       cwd: work, cellTimeout: this.options.cellTimeout, budget: this.options.budget, memoryMb: this.options.memoryMb,
       specDir: path.join(privateDir, "spec"), logFile: path.join(privateDir, "kernel.log"), cells,
