@@ -53,11 +53,17 @@ function sandboxPrefix(hide, alsoHide = []) {
   return ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", ...userns, "sh", "-c", SANDBOX_SCRIPT, "course-grade-sandbox", ...hide, "--", ...alsoHide, "--"];
 }
 
-/** Everything else in the temporary folder (other runs' copies of notebooks, say), but not symlinks. */
+/**
+ * Everything else in the temporary folder (other runs' copies of notebooks, say), except symlinks
+ * and whatever holds the course itself (a clone in /tmp) or the library the kernel loads.
+ */
 function otherTempEntries(keep) {
   const tmp = os.tmpdir();
+  const needed = [root, ...["node_modules", "lib/dist", "datasets"].map((d) => path.join(root, d))]
+    .flatMap((p) => (fs.existsSync(p) ? [p, fs.realpathSync(p)] : [p]));
   return fs.readdirSync(tmp).map((f) => path.join(tmp, f))
-    .filter((p) => p !== keep && !fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink());
+    .filter((p) => p !== keep && !fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink())
+    .filter((p) => !needed.some((n) => n === p || n.startsWith(p + path.sep)));
 }
 
 /** Whether folders can be hidden from kernels here (Linux mount namespaces); with the reason if not. */
