@@ -143,7 +143,8 @@ async function gradeOne(runner, instructor, submission, info) {
   const g = grading();
   const hidden = g.hiddenLines(instructor);
   if (submission instanceof Error) {
-    const plan = g.planSubmission(instructor, { cells: [] }, { token: newToken, preludeForTests: TEST_PRELUDE });
+    // Nothing to rebuild from: every test is "not run", with the reason, and nothing is listed as restored.
+    const plan = { ...g.planSubmission(instructor, { cells: [] }, { token: newToken, preludeForTests: TEST_PRELUDE }), changes: [], missingAnswers: {} };
     return { graded: g.scoreRun(plan, null, hidden, { ...info, failure: submission.message }), plan };
   }
   const plan = g.planSubmission(instructor, submission, { token: newToken, preludeForTests: TEST_PRELUDE });
