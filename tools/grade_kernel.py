@@ -11,7 +11,7 @@ failing cell. Nothing here scores; it records what happened (status, seconds, st
 the grader to score.
 
 usage: grade_kernel.py JOB.json|- RESULT.json   (- reads the job from stdin, so it is never in a file)
-JOB: {kernelArgv, env, cwd, cellTimeout, budget, memoryMb, specDir, logFile,
+JOB: {kernelArgv, env, cwd, cellTimeout, budget, memoryMb, specDir, logFile, connectionDir,
       cells: [{index, role: setup|answer|test, source, requires?}]}  (requires: run only if that cell was ok)
 """
 import json
@@ -65,14 +65,17 @@ class Kernel:
         for _ in range(3):  # tslab sometimes never answers its first kernel_info (zeromq EBUSY)
             self.log_offset = os.path.getsize(self.job["logFile"]) if os.path.exists(self.job["logFile"]) else 0
             log = open(self.job["logFile"], "ab")
+            # The connection file goes in the submission's own folder: the sandboxed kernel sees nothing else.
+            os.makedirs(self.job["connectionDir"], exist_ok=True)
             self.km = KernelManager(kernel_name="course-grade",
+                                    connection_file=os.path.join(self.job["connectionDir"], "kernel.json"),
                                     kernel_spec_manager=KernelSpecManager(kernel_dirs=[self.job["specDir"]]))
             self.km.start_kernel(cwd=self.job["cwd"], env=self.job["env"], stdout=log, stderr=log)
             log.close()
             self.kc = self.km.client()
             self.kc.start_channels()
             try:
-                self.kc.wait_for_ready(timeout=90)
+                self.kc.wait_for_ready(timeout=60)
                 self.killed_for_memory = False
                 return
             except RuntimeError as e:

@@ -149,7 +149,7 @@ async function gradeOne(runner, instructor, submission, info) {
   }
   const plan = g.planSubmission(instructor, submission, { token: newToken, preludeForTests: TEST_PRELUDE });
   const result = await runner.run(plan);
-  return { graded: g.scoreRun(plan, result, hidden, info), plan, notebook: g.withOutputs(plan, result.cells) };
+  return { graded: g.scoreRun(plan, result, hidden, info), plan, notebook: g.withOutputs(plan, result.cells), retry: !result.cells.length && !!result.failure };
 }
 
 function parseNotebook(text) {
@@ -185,8 +185,8 @@ async function autograde(args) {
     .map((n) => ({ notebook: n.name, exercises: grading().exercisesOf(n.nb).map((e) => ({ gradeId: e.gradeId, maxPoints: e.points })) })) };
   writeAtomic(path.join(out, "assignment.json"), JSON.stringify(assignment, null, 2) + "\n");
 
-  const runner = new Runner({ ...options, hide: [source, out, subDir] });
-  if (!runner.sandbox.ok) console.error(`warning: the instructor's folders cannot be hidden from student code here (${runner.sandbox.why}); keep the source and output folders outside anything the kernel can read, or grade in a container or on Gradescope.`);
+  const runner = new Runner(options);
+  if (!runner.sandbox.ok) console.error(`warning: kernels cannot be sandboxed here (${runner.sandbox.why}): student code can read any file you can, the instructor's notebooks included. Grade in a container or on Gradescope, or at least keep the source and output folders away from the submissions.`);
   const version = graderVersion();
   const todo = [];
   let unchanged = 0;
@@ -214,7 +214,7 @@ async function autograde(args) {
   console.error(`Grading ${todo.length} submission(s) with ${jobs} kernel(s) at a time${unchanged ? `; ${unchanged} unchanged since the last run, kept` : ""}. Mode ${options.mode}, ${options.cellTimeout} s per cell, ${options.budget} s per submission, ${options.memoryMb} MB per kernel.`);
   const progress = new Progress(todo.length);
   try {
-    await gradeAll(todo, jobs, runner, progress, out);
+    await gradeAll(todo, jobs, runner, progress, out, assignment);
   } finally {
     runner.close();
   }
@@ -223,18 +223,23 @@ async function autograde(args) {
   console.log(`Grades: ${path.join(out, "grades.csv")} (${loadGraded(out).length} graded notebook(s)). Next: course-grade feedback --from ${args.flags.out}; course-grade export --from ${args.flags.out}`);
 }
 
-function gradeAll(todo, jobs, runner, progress, out) {
+/** Grades each submission and writes its grade, then the whole table, before taking the next one. */
+function gradeAll(todo, jobs, runner, progress, out, assignment) {
+  const all = new Map(loadGraded(out).map((g) => [`${g.student}/${g.notebook}`, g]));
   return pool(todo, jobs, async (s) => {
     let graded;
     try {
       const r = await gradeOne(runner, s.instructor.nb, parseNotebook(s.text), { student: s.student, notebook: s.notebook, submittedAt: s.submittedAt, key: s.key });
       graded = r.graded;
+      // The kernel never started: that is this machine's problem, not the submission's, so the next run grades it again.
+      if (r.retry) graded.key = "";
       writeAtomic(s.target.replace(/\.json$/, ".ipynb"), JSON.stringify(r.notebook || r.plan.notebook, null, 1) + "\n");
     } catch (e) { // one broken submission never stops the batch
-      graded = grading().scoreRun({ exercises: grading().exercisesOf(s.instructor.nb), run: [], changes: [], missingAnswers: {} }, null, [], { student: s.student, notebook: s.notebook, submittedAt: s.submittedAt, key: s.key, failure: `the grader failed on this submission: ${e.message}` });
+      graded = grading().scoreRun({ exercises: grading().exercisesOf(s.instructor.nb), run: [], changes: [], missingAnswers: {} }, null, [], { student: s.student, notebook: s.notebook, submittedAt: s.submittedAt, key: "", failure: `the grader failed on this submission: ${e.message}` });
     }
     writeAtomic(s.target, JSON.stringify(graded, null, 1) + "\n");
-    writeGrades(out);
+    all.set(`${s.student}/${s.notebook}`, graded);
+    writeAtomic(path.join(out, "grades.csv"), grading().gradesCsv([...all.values()], assignment.notebooks));
     progress.tick(`${s.student}/${s.notebook}: ${graded.score}/${graded.maxScore}${graded.failure ? ` (${graded.failure})` : ""}`);
   });
 }
@@ -341,7 +346,7 @@ function exportGrades(args) {
 async function validate(args) {
   const g = grading();
   const { notebooks } = sourceNotebooks(args);
-  const runner = new Runner({ ...runnerOptions(args), hide: [] });
+  const runner = new Runner(runnerOptions(args));
   const jobs = number(args.flags.jobs, "jobs", 1);
   const runs = notebooks.flatMap((n) => [{ n, as: "instructor", sub: n.nb }, { n, as: "student", sub: g.studentVersion(n.nb) }]);
   const problems = [];

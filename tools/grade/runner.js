@@ -14,84 +14,96 @@ const driver = path.join(__dirname, "..", "grade_kernel.py");
 /** A fresh secret: the token a test cell prints only when all its tests passed. */
 const newToken = () => `course-grade:${crypto.randomBytes(16).toString("hex")}`;
 
+// The library as the kernel loads it (require.cache keys are real paths).
+const libDistReal = () => (fs.existsSync(libDist) ? fs.realpathSync(libDist) : libDist);
+
 /**
  * Run before any student code: freezes the course library's module objects, so that a submission
  * cannot swap `ae.grading.assertTrue` (or a reference implementation the tests compare with) for a
  * function that never fails.
  */
-const FREEZE_LIBRARY = `{
-  require(${JSON.stringify(path.join(libDist, "index.js"))});
+const freezeLibrary = () => `{
+  require(${JSON.stringify(path.join(libDistReal(), "index.js"))});
   for (const [file, mod] of Object.entries(require.cache)) {
-    if (mod && file.startsWith(${JSON.stringify(libDist + path.sep)})) Object.freeze(mod.exports);
+    if (mod && file.startsWith(${JSON.stringify(libDistReal() + path.sep)})) Object.freeze(mod.exports);
   }
 }`;
 
 /** Opens each test cell: the real library under the names tests use, whatever the student redeclared. */
-const TEST_PRELUDE = `const ae: typeof import("autoencoders") = require(${JSON.stringify(path.join(libDist, "index.js"))});\nconst tf = ae.tf;`;
-
-/** Folders a submission's kernel must not see: the instructor's source, every graded output, the project's notebooks and history. */
-function foldersToHide(extra) {
-  const candidates = [...extra, ...["notebooks", "build", ".git", "scratch", "tests"].map((d) => path.join(root, d))];
-  return [...new Set(candidates.filter((d) => d && fs.existsSync(d) && fs.statSync(d).isDirectory()).map((d) => fs.realpathSync(d)))];
-}
-
-// Arguments: folders that must be hidden, "--", other entries of the temporary folder hidden if
-// possible (a file is covered by /dev/null), "--", the kernel's command.
-const SANDBOX_SCRIPT = [
-  'while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=0700 course-grade-hidden "$1" || exit 97; shift; done; shift',
-  'while [ "$1" != "--" ]; do if [ -d "$1" ]; then mount -t tmpfs -o size=64k,mode=0700 course-grade-hidden "$1"; else mount --bind /dev/null "$1"; fi 2>/dev/null; shift; done; shift',
-  'exec "$@"',
-].join("; ");
+const TEST_PRELUDE = `const ae: typeof import("autoencoders") = require(${JSON.stringify(path.join(libDistReal(), "index.js"))});\nconst tf = ae.tf;`;
 
 /**
- * The kernel runs in its own mount and PID namespaces: each hidden folder is covered by an empty
- * tmpfs, and its /proc shows only its own processes (not the grader's command line, environment or
- * memory). Unprivileged users get this through a user namespace (--map-root-user).
+ * The kernel's own root filesystem. In new mount and PID namespaces (a user namespace too when not
+ * root) an empty tmpfs becomes the root, with the system folders, the course library (read-only) and
+ * the submission's own folder bound into it, and a /proc that shows only the kernel. Nothing else
+ * exists for student code: not the instructor's notebooks, the other submissions, the graded output,
+ * home folders or other copies of the course.
+ * Arguments: NEW_ROOT WORK_DIR read-only-paths... -- writable-paths... -- command...
  */
-function sandboxPrefix(hide, alsoHide = []) {
+const SANDBOX_SCRIPT = `R="$1"; W="$2"; shift 2
+mount -t tmpfs -o size=1m,mode=0755 course-grade-root "$R" || exit 97
+for d in /usr /etc /dev /bin /sbin /lib /lib32 /lib64 /libx32; do
+  if [ -L "$d" ]; then ln -s "$(readlink "$d")" "$R$d" || exit 97
+  elif [ -d "$d" ]; then mkdir -p "$R$d" && mount --rbind "$d" "$R$d" || exit 97; fi
+done
+mkdir -p "$R/proc" "$R/tmp" && mount -t proc proc "$R/proc" || exit 97
+while [ "$1" != "--" ]; do
+  mkdir -p "$R$1" && mount --bind "$1" "$R$1" || exit 97
+  # Read-only; a user namespace must keep the flags the folder's filesystem already has.
+  mount -o remount,ro,bind "$R$1" 2>/dev/null || mount -o remount,ro,bind,nosuid,nodev "$R$1" 2>/dev/null || true
+  shift
+done; shift
+while [ "$1" != "--" ]; do mkdir -p "$R$1" && mount --bind "$1" "$R$1" || exit 97; shift; done; shift
+exec "$(command -v chroot || echo /usr/sbin/chroot)" "$R" /usr/bin/env -C "$W" "$@"`;
+
+/** What the kernel must read: node_modules, the library and the datasets, as real paths, outermost only. */
+function libraryPaths() {
+  const wanted = ["node_modules", "node_modules/autoencoders", "lib", "lib/dist", "datasets"].map((d) => path.join(root, d))
+    .filter((p) => fs.existsSync(p)).map((p) => fs.realpathSync(p));
+  const unique = [...new Set(wanted)].sort((a, b) => a.length - b.length);
+  return unique.filter((p, k) => !unique.slice(0, k).some((q) => p.startsWith(q + path.sep)));
+}
+
+function sandboxPrefix(newRoot, workDir, writable) {
   const userns = process.getuid && process.getuid() !== 0 ? ["--map-root-user"] : [];
-  return ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", ...userns, "sh", "-c", SANDBOX_SCRIPT, "course-grade-sandbox", ...hide, "--", ...alsoHide, "--"];
+  return ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", ...userns,
+    "sh", "-c", SANDBOX_SCRIPT, "course-grade-sandbox", newRoot, workDir, ...libraryPaths(), "--", ...writable, "--"];
 }
 
-/**
- * Everything else in the temporary folder (other runs' copies of notebooks, say), except symlinks
- * and whatever holds the course itself (a clone in /tmp) or the library the kernel loads.
- */
-function otherTempEntries(keep) {
-  const tmp = os.tmpdir();
-  const needed = [root, ...["node_modules", "lib/dist", "datasets"].map((d) => path.join(root, d))]
-    .flatMap((p) => (fs.existsSync(p) ? [p, fs.realpathSync(p)] : [p]));
-  return fs.readdirSync(tmp).map((f) => path.join(tmp, f))
-    .filter((p) => p !== keep && !fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink())
-    .filter((p) => !needed.some((n) => n === p || n.startsWith(p + path.sep)));
-}
-
-/** Whether folders can be hidden from kernels here (Linux mount namespaces); with the reason if not. */
-function probeSandbox(hide) {
-  if (process.platform !== "linux") return { ok: false, why: "hiding folders needs Linux mount namespaces" };
-  const r = spawnSync("unshare", [...sandboxPrefix(hide).slice(1), "sh", "-c", `for d in "$@"; do [ -z "$(ls -A "$d")" ] || exit 5; done`, "probe", ...hide], { encoding: "utf8" });
-  if (r.error) return { ok: false, why: `unshare is not available (${r.error.code})` };
-  if (r.status !== 0) return { ok: false, why: `unshare was refused (${(r.stderr || "").trim().split("\n").pop() || `exit ${r.status}`})` };
-  return { ok: true };
+/** Whether kernels can be sandboxed here (Linux namespaces); with the reason if not. */
+function probeSandbox() {
+  if (process.platform !== "linux") return { ok: false, why: "the sandbox needs Linux namespaces" };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-probe-"));
+  try {
+    fs.mkdirSync(path.join(dir, "root"));
+    const [cmd, ...args] = sandboxPrefix(path.join(dir, "root"), dir, [dir]);
+    const r = spawnSync(cmd, [...args, "/usr/bin/test", "!", "-e", path.join(root, "package.json")], { encoding: "utf8" });
+    if (r.error) return { ok: false, why: `unshare is not available (${r.error.code})` };
+    if (r.status !== 0) return { ok: false, why: `the namespaces were refused (${(r.stderr || "").trim().split("\n").pop() || `exit ${r.status}`})` };
+    return { ok: true };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 class Runner {
-  /** options: {mode, cellTimeout, budget, memoryMb, hide: [folders], log} */
+  /** options: {mode, cellTimeout, budget, memoryMb} */
   constructor(options) {
     this.options = options;
     this.python = pythonWith("jupyter_client");
     if (!this.python) throw new Error("No Python with jupyter_client found. Install Debian's jupyter-client and python3-nbclient (sudo apt-get install jupyter-client python3-nbclient), or set AE_PYTHON.");
     if (!fs.existsSync(tslab) || !fs.existsSync(path.join(libDist, "index.js"))) throw new Error("The project is not installed; run `npm install` first.");
-    // The driver's files (kernel spec, log, result with test output) live here, hidden from kernels.
+    // The driver's files (kernel spec, log, result with test output) live here, out of the kernel's sight.
     this.privateDir = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-private-"));
-    this.hide = foldersToHide([...(options.hide || []), this.privateDir]);
-    this.sandbox = probeSandbox(this.hide);
+    this.sandbox = probeSandbox();
   }
 
   kernelArgv(jobDir) {
     const heap = Math.max(512, Math.floor(this.options.memoryMb * 0.6));
     const kernel = [process.execPath, `--max-old-space-size=${heap}`, tslab, "kernel", "--config-path", "{connection_file}"];
-    return this.sandbox.ok ? [...sandboxPrefix(this.hide, otherTempEntries(jobDir)), ...kernel] : kernel;
+    if (!this.sandbox.ok) return kernel;
+    fs.mkdirSync(path.join(jobDir, "root"));
+    return [...sandboxPrefix(path.join(jobDir, "root"), path.join(jobDir, "work"), [jobDir]), ...kernel];
   }
 
   close() {
@@ -107,13 +119,13 @@ class Runner {
     const work = path.join(dir, "work");
     fs.mkdirSync(work);
     // The kernel resolves the course library from its working folder, and nothing else is there.
-    fs.symlinkSync(path.join(root, "node_modules"), path.join(work, "node_modules"), "dir");
-    const cells = [{ index: -1, role: "setup", source: FREEZE_LIBRARY }, ...plan.run.map(({ index, role, source, requires }) => ({ index, role, source, requires }))];
+    fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules")), path.join(work, "node_modules"), "dir");
+    const cells = [{ index: -1, role: "setup", source: freezeLibrary() }, ...plan.run.map(({ index, role, source, requires }) => ({ index, role, source, requires }))];
     const job = {
       kernelArgv: this.kernelArgv(dir),
       env: { PATH: process.env.PATH, HOME: work, TMPDIR: work, LANG: process.env.LANG || "C.UTF-8", AE_MODE: this.options.mode, AE_PROJECT_ROOT: root },
       cwd: work, cellTimeout: this.options.cellTimeout, budget: this.options.budget, memoryMb: this.options.memoryMb,
-      specDir: path.join(privateDir, "spec"), logFile: path.join(privateDir, "kernel.log"), cells,
+      specDir: path.join(privateDir, "spec"), logFile: path.join(privateDir, "kernel.log"), connectionDir: path.join(dir, "runtime"), cells,
     };
     const resultFile = path.join(privateDir, "result.json");
     const stderr = [];
@@ -174,4 +186,4 @@ class Progress {
   }
 }
 
-module.exports = { Runner, pool, Progress, newToken, TEST_PRELUDE, foldersToHide };
+module.exports = { Runner, pool, Progress, newToken, TEST_PRELUDE };
