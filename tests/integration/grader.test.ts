@@ -209,7 +209,7 @@ describe("course-grade on notebook 03", () => {
     const run = spawnSync("bash", [path.join(src, "run_autograder")], { encoding: "utf8", env: { ...process.env, AUTOGRADER_ROOT: ag } });
     assert.equal(run.status, 0, run.stdout + run.stderr);
     const results = readJson(path.join(ag, "results", "results.json"));
-    assert.equal(results.score, 2);
+    assert.equal(results.score, 2, JSON.stringify(results, null, 1));
     assert.equal(results.tests.length, 4);
   });
 });

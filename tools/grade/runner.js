@@ -100,7 +100,8 @@ class Runner {
 
   kernelArgv(jobDir) {
     const heap = Math.max(512, Math.floor(this.options.memoryMb * 0.6));
-    const kernel = [process.execPath, `--max-old-space-size=${heap}`, tslab, "kernel", "--config-path", "{connection_file}"];
+    // Real paths: inside the sandbox only the real library folders exist, not symlinks to them.
+    const kernel = [fs.realpathSync(process.execPath), `--max-old-space-size=${heap}`, fs.realpathSync(tslab), "kernel", "--config-path", "{connection_file}"];
     if (!this.sandbox.ok) return kernel;
     fs.mkdirSync(path.join(jobDir, "root"));
     return [...sandboxPrefix(path.join(jobDir, "root"), path.join(jobDir, "work"), [jobDir]), ...kernel];
