@@ -1,7 +1,7 @@
 // Submissions a class might hand in for notebook 03 or 05, built from the instructor's notebook so
 // that they follow it when it changes: correct, wrong in a way only a hidden test catches, and each
 // kind of sabotage the grader must survive. Each fixture says what its grade must be.
-import { Notebook, NotebookCell, STUB, cellSource, hiddenLines, isGradedTestCell, studentVersion } from "../../lib/src/grading";
+import { Notebook, NotebookCell, STUB, cellSource, isGradedTestCell, secretHiddenLines, studentVersion } from "../../lib/src/grading";
 
 /** Per notebook: its two exercises, a wrong body for the first, a plausible mistake in the second. */
 const SPECIFIC: Record<string, { first: string; second: string; wrongFirstBody: string; plausibleSecond: (src: string) => string }> = {
@@ -68,8 +68,7 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
   const right2 = solution(spec.second);
   const wrong1 = between(right1, () => `  ${spec.wrongFirstBody}\n`);
   // A secret from the hidden tests, for the submission that goes looking for them.
-  const visibleText = released.cells.map(cellSource).join("\n");
-  const secret = hiddenLines(instructor).filter((l) => !visibleText.includes(l)).sort((a, b) => b.length - a.length)[0];
+  const secret = secretHiddenLines([instructor]).sort((a, b) => b.length - a.length)[0];
 
   const tamper = `
 // Tampering: make every assertion a no-op, through every route there is.

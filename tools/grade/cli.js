@@ -102,8 +102,7 @@ function release(args) {
 function findHiddenLeaks(dir, instructorNotebooks) {
   const g = grading();
   // A hidden line that is also written in the open somewhere in the release (a cleanup line, say) is no secret.
-  const visible = instructorNotebooks.map((nb) => g.studentVersion(nb).cells.map((c) => g.cellSource(c)).join("\n")).join("\n");
-  const secrets = new Set(instructorNotebooks.flatMap((nb) => g.hiddenLines(nb)).filter((line) => !visible.includes(line)));
+  const secrets = g.secretHiddenLines(instructorNotebooks);
   const leaks = [];
   const walk = (d) => {
     for (const f of fs.readdirSync(d)) {
@@ -143,13 +142,17 @@ async function gradeOne(runner, instructor, submission, info) {
   const g = grading();
   const hidden = g.hiddenLines(instructor);
   if (submission instanceof Error) {
-    // Nothing to rebuild from: every test is "not run", with the reason, and nothing is listed as restored.
-    const plan = { ...g.planSubmission(instructor, { cells: [] }, { token: newToken, preludeForTests: TEST_PRELUDE }), changes: [], missingAnswers: {} };
+    const plan = unrunPlan(instructor);
     return { graded: g.scoreRun(plan, null, hidden, { ...info, failure: submission.message }), plan };
   }
   const plan = g.planSubmission(instructor, submission, { token: newToken, preludeForTests: TEST_PRELUDE });
   const result = await runner.run(plan);
   return { graded: g.scoreRun(plan, result, hidden, info), plan, notebook: g.withOutputs(plan, result.cells), retry: !result.cells.length && !!result.failure };
+}
+
+/** For a submission that cannot be run: every test is "not run" (with the failure), nothing listed as restored. */
+function unrunPlan(instructor) {
+  return { ...grading().planSubmission(instructor, { cells: [] }, { token: newToken, preludeForTests: TEST_PRELUDE }), changes: [], missingAnswers: {} };
 }
 
 function parseNotebook(text) {
@@ -235,7 +238,7 @@ function gradeAll(todo, jobs, runner, progress, out, assignment) {
       if (r.retry) graded.key = "";
       writeAtomic(s.target.replace(/\.json$/, ".ipynb"), JSON.stringify(r.notebook || r.plan.notebook, null, 1) + "\n");
     } catch (e) { // one broken submission never stops the batch
-      graded = grading().scoreRun({ exercises: grading().exercisesOf(s.instructor.nb), run: [], changes: [], missingAnswers: {} }, null, [], { student: s.student, notebook: s.notebook, submittedAt: s.submittedAt, key: "", failure: `the grader failed on this submission: ${e.message}` });
+      graded = grading().scoreRun(unrunPlan(s.instructor.nb), null, [], { student: s.student, notebook: s.notebook, submittedAt: s.submittedAt, key: "", failure: `the grader failed on this submission: ${e.message}` });
     }
     writeAtomic(s.target, JSON.stringify(graded, null, 1) + "\n");
     all.set(`${s.student}/${s.notebook}`, graded);

@@ -79,6 +79,12 @@ export function hiddenLines(nb: Notebook): string[] {
   return lines;
 }
 
+/** Hidden-test lines that are not also written in the open in any of the notebooks' student versions. */
+export function secretHiddenLines(notebooks: Notebook[]): string[] {
+  const visible = notebooks.map((nb) => studentVersion(nb).cells.map(cellSource).join("\n")).join("\n");
+  return [...new Set(notebooks.flatMap(hiddenLines))].filter((line) => !visible.includes(line));
+}
+
 function label(cell: NotebookCell, i: number): string {
   const id = cell.metadata?.nbgrader?.grade_id;
   if (id) return `'${id}'`;

@@ -1,7 +1,7 @@
 export { assertClose, assertShape, assertTrue, passed, ExerciseCheckError } from "./check";
 export { studentVersion, replaceRegions, isGradedTestCell, isSolutionCell, cellSource, STUB } from "./notebook";
 export type { Notebook, NotebookCell } from "./notebook";
-export { exercisesOf, hiddenLines, planSubmission, wrapTest, withOutputs, HIDDEN_BEGIN, HIDDEN_END } from "./assemble";
+export { exercisesOf, hiddenLines, secretHiddenLines, planSubmission, wrapTest, withOutputs, HIDDEN_BEGIN, HIDDEN_END } from "./assemble";
 export type { Exercise, GradingPlan, RunCell } from "./assemble";
 export { scoreRun, cleanMessage } from "./score";
 export type { DriverResult, GradedSubmission, ExerciseScore, TestOutcome } from "./score";
