@@ -2,7 +2,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { DatasetFileError } from "../../lib/src/data/idx";
 import { seededRandom } from "../../lib/src/random";
 
 /** n uniform values in [lo, hi) from a seed, as a Float32Array (identical on every backend). */
@@ -47,4 +49,15 @@ export function idxBuffer(dims: number[], data: ArrayLike<number>, typeByte = 0x
 export function seededRandomInts(n: number, seed: number, lo: number, hi: number): number[] {
   const rand = seededRandom(seed);
   return Array.from({ length: n }, () => lo + Math.floor((hi - lo) * rand()));
+}
+
+/** Asserts that fn throws a DatasetFileError that names `file` and matches `problem`. */
+export function throwsForFile(fn: () => unknown, file: string, problem: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof DatasetFileError, `expected a DatasetFileError, got ${e}`);
+    assert.equal(e.file, file);
+    assert.ok(e.message.includes(file), `the message names the file: ${e.message}`);
+    assert.match(e.message, problem);
+    return true;
+  });
 }

@@ -11,7 +11,7 @@ import {
   readSha256Sums, verifyChecksum,
 } from "../../lib/src/data";
 import { projectRoot } from "../../lib/src/paths";
-import { idxBuffer, tempDir } from "./helpers";
+import { idxBuffer, tempDir, throwsForFile } from "./helpers";
 
 const tmp = tempDir("idx");
 after(tmp.cleanup);
@@ -23,15 +23,6 @@ function write(name: string, content: Buffer): string {
 }
 
 /** Asserts that fn throws a DatasetFileError for `file` whose message matches `problem`. */
-function throwsForFile(fn: () => unknown, file: string, problem: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DatasetFileError, `expected a DatasetFileError, got ${e}`);
-    assert.equal(e.file, file);
-    assert.ok(e.message.includes(file), `the message names the file: ${e.message}`);
-    assert.match(e.message, problem);
-    return true;
-  });
-}
 
 // Three 2x3 "images" with pixel values 0..17 and their labels.
 const pixels = Array.from({ length: 18 }, (_, i) => i * 15);

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { readIdxFile, DatasetFileError } from "./idx";
-import { readSha256Sums, verifyChecksum } from "./checksum";
+import { loadShippedDataset } from "./shipped";
 import { ImageDataset } from "./dataset";
 import { projectRoot } from "../paths";
 
@@ -41,19 +41,11 @@ export interface TrainTest {
 
 /** Loads the Fashion-MNIST copy shipped in datasets/fashion-mnist, verifying its SHA-256 checksums. */
 export function loadFashionMnist(options: { dir?: string; verify?: boolean } = {}): TrainTest {
-  const dir = options.dir ?? path.join(projectRoot(), "datasets", "fashion-mnist");
-  const advice = "Restore it with `git checkout -- datasets/fashion-mnist` (or copy it from Debian's dataset-fashion-mnist package).";
-  if (options.verify !== false) {
-    const sums = readSha256Sums(path.join(dir, "SHA256SUMS"));
-    for (const f of Object.values(IDX_FILES)) {
-      const sum = sums.get(f);
-      if (!sum) throw new DatasetFileError(path.join(dir, "SHA256SUMS"), `no checksum listed for ${f}`, advice);
-      verifyChecksum(path.join(dir, f), sum, advice);
-    }
-  }
-  const p = (f: string) => path.join(dir, f);
-  return {
-    train: datasetFromIdx(p(IDX_FILES.trainImages), p(IDX_FILES.trainLabels), FASHION_MNIST_CLASSES, "Fashion-MNIST train"),
-    test: datasetFromIdx(p(IDX_FILES.testImages), p(IDX_FILES.testLabels), FASHION_MNIST_CLASSES, "Fashion-MNIST test"),
-  };
+  return loadShippedDataset({
+    dir: options.dir ?? path.join(projectRoot(), "datasets", "fashion-mnist"),
+    classNames: FASHION_MNIST_CLASSES,
+    name: "Fashion-MNIST",
+    advice: "Restore it with `git checkout -- datasets/fashion-mnist` (or copy it from Debian's dataset-fashion-mnist package).",
+    verify: options.verify,
+  });
 }
