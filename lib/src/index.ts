@@ -3,7 +3,7 @@
 export * as tf from "@tensorflow/tfjs";
 export { ready, selectBackend, describeBackend, installWasmFixes, BackendInfo } from "./backend";
 export { mode, settings, record, results, recordedBy, Mode } from "./course";
-export { seededRandom, permutation, normalQuantile } from "./random";
+export { seededRandom, permutation, normalQuantile, setNoiseSeed, noiseSeed, mixSeeds } from "./random";
 
 export * as data from "./data";
 export * as models from "./models";

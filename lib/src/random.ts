@@ -41,3 +41,26 @@ export function normalQuantile(p: number): number {
   const q = p - 0.5, r = q * q;
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
+
+// The course's noise stream: every random draw a caller does not seed (a VAE's reparameterisation
+// noise, a dynamic binarisation, a prior sample) takes its seed from here instead of Math.random, so
+// that a notebook run top to bottom draws the same noise every time. train() restarts the stream at
+// every step from (its seed, epoch, batch, phase), so a step's noise does not depend on what ran before.
+let noiseStream = seededRandom(0x5eed);
+
+/** Restarts the noise stream from a seed. */
+export function setNoiseSeed(seed: number): void {
+  noiseStream = seededRandom(seed);
+}
+
+/** The seed to draw with: `seed` when given, else the next value of the course's noise stream. */
+export function noiseSeed(seed?: number): number {
+  return seed ?? Math.floor(noiseStream() * 4294967296);
+}
+
+/** One 32-bit seed from several whole numbers (e.g. a run's seed, epoch and batch). */
+export function mixSeeds(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) h = Math.imul(h ^ (p >>> 0), 0x01000193) ^ (h >>> 15);
+  return h >>> 0;
+}

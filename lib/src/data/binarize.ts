@@ -3,11 +3,11 @@
 // regulariser); evaluation uses one fixed, seeded binarisation so every bound is of the same data.
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "./dataset";
-import { seededRandom } from "../random";
+import { noiseSeed, seededRandom } from "../random";
 
 /** Bernoulli samples with success probabilities x (in [0, 1]); a tensor of 0s and 1s. */
 export function binarize<T extends tf.Tensor>(x: T, seed?: number): T {
-  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), x), "float32")) as T;
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", noiseSeed(seed)), x), "float32")) as T;
 }
 
 /** One fixed binarisation of a whole dataset, reproducible from its seed. */

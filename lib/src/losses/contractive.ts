@@ -1,6 +1,7 @@
 // The contractive penalty (Rifai et al. 2011): the squared Frobenius norm of the encoder's Jacobian
 // ‖∂h/∂x‖²_F, averaged over the batch. Small when the code ignores most directions of the input.
 import * as tf from "@tensorflow/tfjs";
+import { noiseSeed } from "../random";
 
 /**
  * Closed form for one sigmoid layer h = σ(xW + b): ∂h_j/∂x_i = h_j(1 − h_j) W_ij, so
@@ -44,7 +45,7 @@ export function stochasticContractivePenalty(encode: (x: tf.Tensor2D) => tf.Tens
     const h = encode(x);
     let total: tf.Tensor = tf.scalar(0);
     for (let s = 0; s < samples; s++) {
-      const noisy = tf.add(x, tf.randomNormal(x.shape, 0, sigma, "float32", seed === undefined ? undefined : seed + s));
+      const noisy = tf.add(x, tf.randomNormal(x.shape, 0, sigma, "float32", seed === undefined ? noiseSeed() : seed + s));
       total = tf.add(total, tf.sum(tf.squaredDifference(encode(noisy as tf.Tensor2D), h)));
     }
     return tf.div(total, samples * x.shape[0] * sigma * sigma) as tf.Scalar;

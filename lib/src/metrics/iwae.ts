@@ -3,6 +3,7 @@
 // which is the ELBO for k = 1, never decreases with k, and tends to log p(x). The k samples are
 // drawn in chunks and folded into a running log-sum-exp, so k = 1000 needs the memory of one chunk.
 import * as tf from "@tensorflow/tfjs";
+import { noiseSeed } from "../random";
 import { ImageDataset } from "../data/dataset";
 import { gaussianLogDensity } from "../losses/kl";
 import { VariationalAutoencoder } from "../models/vae";
@@ -25,7 +26,7 @@ export function logImportanceWeights(model: VariationalAutoencoder, x: tf.Tensor
     const { mean, logVar } = model.posterior(x);
     // [batch, samples, L] by broadcasting: wasm's Tile would copy x once per sample, slowly.
     const lv = tf.expandDims(logVar, 1);
-    const eps = tf.randomNormal([b, samples, L], 0, 1, "float32", seed);
+    const eps = tf.randomNormal([b, samples, L], 0, 1, "float32", noiseSeed(seed));
     const z = tf.add(tf.expandDims(mean, 1), tf.mul(tf.exp(tf.mul(lv, 0.5)), eps));
     const logits = tf.reshape(model.decodeLogits(tf.reshape(z, [b * samples, L]) as tf.Tensor2D), [b, samples, d]);
     const logPxz = model.logLikelihood(tf.expandDims(x, 1), logits);

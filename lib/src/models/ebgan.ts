@@ -5,6 +5,7 @@
 //   L_D = E(x) + max(0, m − E(G(z))),   L_G = E(G(z)),   E(x) = mean squared reconstruction error,
 // each averaged over the batch.
 import * as tf from "@tensorflow/tfjs";
+import { noiseSeed } from "../random";
 import { ebganDiscriminatorLoss } from "../losses/adversarial";
 import { Phase } from "../training/train";
 import { denseStack, layerVariables } from "./autoencoder";
@@ -39,7 +40,7 @@ export class Ebgan {
 
   /** n generated images [n, 784] from noise drawn with the seed. */
   sample(n: number, seed?: number): tf.Tensor2D {
-    return tf.tidy(() => this.generator.apply(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", seed)) as tf.Tensor2D);
+    return tf.tidy(() => this.generator.apply(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", noiseSeed(seed))) as tf.Tensor2D);
   }
 
   /** The energy of each image: the discriminator's mean squared reconstruction error, [n]. */

@@ -2,6 +2,7 @@
 // G(noise) → sample and a discriminator D(sample) → logit. Training alternates two phases per batch
 // of real samples: D learns to tell real from G's fakes, then G learns to fool D.
 import * as tf from "@tensorflow/tfjs";
+import { noiseSeed } from "../random";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss, minimaxGeneratorLoss } from "../losses/adversarial";
 import { Phase } from "../training/train";
 import { denseStack, layerVariables } from "./autoencoder";
@@ -42,7 +43,7 @@ export class Gan {
 
   /** n samples G(z) with z ~ N(0, I) drawn from the seed: [n, outputSize]. */
   sample(n: number, seed?: number): tf.Tensor2D {
-    return tf.tidy(() => this.generator.apply(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", seed)) as tf.Tensor2D);
+    return tf.tidy(() => this.generator.apply(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", noiseSeed(seed))) as tf.Tensor2D);
   }
 
   /** D's logit for each sample: [n, 1]. */

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Autoencoder, denseStack, layerVariables } from "./autoencoder";
 import { gaussianLogDensity } from "../losses/kl";
 import { binaryCrossEntropyElementwise } from "../losses/binaryCrossEntropy";
+import { noiseSeed } from "../random";
 
 export type DecoderLikelihood = "bernoulli" | "gaussian";
 const LIKELIHOODS: DecoderLikelihood[] = ["bernoulli", "gaussian"];
@@ -34,7 +35,7 @@ export function reparameterize(mean: tf.Tensor2D, logVar: tf.Tensor2D, seed?: nu
   if (mean.shape.join() !== logVar.shape.join()) {
     throw new Error(`reparameterize: mean has shape [${mean.shape}] but logVar has [${logVar.shape}]; they must match`);
   }
-  return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", seed))));
+  return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mean.shape, 0, 1, "float32", noiseSeed(seed)))));
 }
 
 export class VariationalAutoencoder implements Autoencoder {
@@ -169,7 +170,7 @@ export class VariationalAutoencoder implements Autoencoder {
 
   /** n images decoded from z ~ N(0, I) (with the condition's n rows for a CVAE): pixel means. */
   samplePrior(n: number, seed?: number, condition?: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.decode(tf.randomNormal([n, this.config.latentSize], 0, 1, "float32", seed), condition));
+    return tf.tidy(() => this.decode(tf.randomNormal([n, this.config.latentSize], 0, 1, "float32", noiseSeed(seed)), condition));
   }
 
   countParams(): number {

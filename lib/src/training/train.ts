@@ -5,6 +5,7 @@ import { Batch, ImageDataset } from "../data/dataset";
 import { TrainingDivergedError } from "./errors";
 import { EpochLog, History } from "./history";
 import { progressReporter } from "./progress";
+import { mixSeeds, setNoiseSeed } from "../random";
 
 /** A batch loss: a scalar, or a scalar with named parts to chart beside it (e.g. reconstruction and KL). */
 export type LossOutput = tf.Scalar | { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
@@ -183,7 +184,10 @@ export async function train(options: TrainOptions): Promise<History> {
         b++;
         let step: { loss: number; terms?: Record<string, number> };
         try {
-          const perPhase = phases.map((phase) => gradientStep(phase, batch, epoch, b));
+          const perPhase = phases.map((phase, i) => {
+            setNoiseSeed(mixSeeds(seed, epoch, b, i)); // the step's unseeded noise repeats run to run
+            return gradientStep(phase, batch, epoch, b);
+          });
           step = phases.length === 1 ? perPhase[0]
             : { loss: perPhase[0].loss, terms: Object.assign({}, ...perPhase.map((p, i) => ({ [phases[i].name]: p.loss, ...p.terms }))) };
         } finally {
@@ -196,6 +200,7 @@ export async function train(options: TrainOptions): Promise<History> {
       const log: EpochLog = { epoch, loss: means.loss, seconds: (Date.now() - t0) / 1000 };
       if (means.terms) log.terms = means.terms;
       if (validation) {
+        setNoiseSeed(mixSeeds(seed, epoch, 0x7a11d));
         const v = evaluateLossTerms(validation, valLoss);
         log.valLoss = v.loss;
         if (v.terms) log.valTerms = v.terms;
