@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { VariationalAutoencoder } from "../../lib/src/models/vae";
 import { SemiSupervisedVae } from "../../lib/src/models/m2";
+import { M1Codes, StackedM1M2 } from "../../lib/src/models/m1m2";
 import { oneHot, endlessBatches } from "../../lib/src/data/labels";
 import { ImageDataset } from "../../lib/src/data/dataset";
 import { randomArray } from "./helpers";
@@ -112,5 +113,93 @@ describe("SemiSupervisedVae (M2)", () => {
     assert.ok(Math.abs(l - (a + b + 3 * c)) < 1e-3);
     assert.ok(Math.abs((out0.terms["cross-entropy"].arraySync() as number) - c) < 1e-6);
     assert.throws(() => model.loss({ x: tf.zeros([2, 7]) as tf.Tensor2D, y: oneHot([0, 1], 3) }, x, 1), /labelled images have 7 pixels but unlabelled ones have 8/);
+  });
+});
+
+describe("M1 + M2 (StackedM1M2 on M1Codes)", () => {
+  // A small M1: 8 pixels, a code of 3 dimensions of which the last is switched off (its mean is constant).
+  const m1 = new VariationalAutoencoder({ inputSize: 8, hidden: [6], latentSize: 3, seed: 2 });
+  {
+    const head = m1.encoder.layers[m1.encoder.layers.length - 1];
+    const [kernel, bias] = head.getWeights();
+    // Dimensions 0 and 1 carry the image (large, varying means; σ² ≈ e⁻⁴), dimension 2 is the prior's (μ = 0, σ² = 1).
+    head.setWeights([tf.mul(kernel, tf.tensor2d([[20, 20, 0, 0, 0, 0]])), tf.mul(bias, tf.tensor1d([1, 1, 0, 0, 0, 0])).add(tf.tensor1d([0, 0, 0, -4, -4, 0]))]);
+  }
+  const images = new ImageDataset(randomArray(40 * 8, 9, 0, 1), Int32Array.from({ length: 40 }, (_, i) => i % 3), [2, 4, 1], ["a", "b", "c"], "toy");
+  const codes = new M1Codes(m1, images);
+  const rows = codes.posteriors(images);
+  const model = new StackedM1M2(codes, { classes: 3, classifierHidden: [5], hidden: [4], latentSize: 2, seed: 3 });
+  const batch = tf.tensor2d(rows.images.slice(0, 6 * rows.featureSize), [6, rows.featureSize]);
+
+  it("keeps the active dimensions, standardised over the images it was fitted on", () => {
+    assert.deepEqual(codes.dims, [0, 1]);
+    const k = codes.size;
+    for (let c = 0; c < k; c++) {
+      let m = 0, v = 0;
+      for (let i = 0; i < rows.size; i++) m += rows.images[i * 2 * k + c] / rows.size;
+      for (let i = 0; i < rows.size; i++) v += (rows.images[i * 2 * k + c] - m) ** 2 / rows.size;
+      assert.ok(Math.abs(m) < 1e-4 && Math.abs(v - 1) < 1e-3, `dimension ${c}: mean ${m}, variance ${v}`);
+    }
+    assert.deepEqual(Array.from(codes.means(images).features.slice(0, 2)), Array.from(rows.images.slice(0, 2)));
+    codes.dims.forEach((j) => assert.ok(codes.signal[j] > codes.noise[j]));
+    assert.ok(codes.signal[2] < 1e-10, "the switched-off dimension's mean does not vary");
+    const collapsed = new VariationalAutoencoder({ inputSize: 8, hidden: [6], latentSize: 2, seed: 2 });
+    const head = collapsed.encoder.layers[collapsed.encoder.layers.length - 1];
+    head.setWeights([tf.zeros(head.getWeights()[0].shape), tf.zeros([4])]);
+    assert.throws(() => new M1Codes(collapsed, images), /in no dimension of the VAE's code does the posterior mean vary across toy more than its noise/);
+    assert.throws(() => new M1Codes(collapsed, images, { activeAbove: 0.01 }), /vary across toy by more than 0.01/);
+    assert.deepEqual(new M1Codes(m1, images, { activeAbove: 0 }).dims.length >= 2, true);
+    collapsed.dispose();
+  });
+
+  it("M2 on the codes: a Gaussian p(z₁|y, z₂) with unbounded means, U checked class by class", () => {
+    assert.equal(model.m2.cvae.likelihood, "gaussian");
+    const z1 = model.sampleCodes(batch, 4);
+    const big = tf.mul(z1, 50) as tf.Tensor2D; // codes far outside [0, 1]: the decoder must reach them
+    const z2 = tf.fill([1, 2], 30) as tf.Tensor2D, y0 = oneHot([0], 3);
+    assert.deepEqual(model.m2.cvae.decode(z2, y0).arraySync(), model.m2.cvae.decodeLogits(z2, y0).arraySync(), "means are not squashed into [0, 1]");
+    const head = model.m2.cvae.encoder.layers[model.m2.cvae.encoder.layers.length - 1];
+    const [kernel, bias] = head.getWeights();
+    head.setWeights([tf.mul(kernel, tf.tensor2d([[1, 1, 0, 0]])), tf.tensor1d([0.3, -0.2, -40, -40])]);
+    const u = model.m2.unlabelledBound(big, 1).arraySync();
+    const logQ = model.m2.classLogProbs(big).arraySync();
+    const perClass = [0, 1, 2].map((k) => model.m2.labelledBound(big, oneHot(new Array(6).fill(k), 3), 5).arraySync());
+    u.forEach((value, i) => {
+      const expected = logQ[i].reduce((s, lq, k) => s + Math.exp(lq) * (perClass[k][i] - lq), 0);
+      assert.ok(Math.abs(value - expected) < 1e-3 * Math.abs(expected), `row ${i}: U ${value}, by hand ${expected}`);
+    });
+    head.setWeights([kernel, bias]);
+    tf.dispose([z1, big]);
+  });
+
+  it("resamples z₁ from q(z₁|x) for every batch; predicts from its mean", () => {
+    const a = model.sampleCodes(batch).arraySync(), b = model.sampleCodes(batch).arraySync();
+    assert.notDeepEqual(a, b);
+    const atMean = model.m2.predict(tf.slice(batch, [0, 0], [-1, codes.size]) as tf.Tensor2D);
+    assert.deepEqual(model.predict(batch), atMean);
+  });
+
+  it("the unlabelled term alone trains the classifier; the loss is the sum of its parts; nothing leaks", () => {
+    const classifierVars = model.variables.slice(0, 4);
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => tf.neg(tf.mean(model.m2.unlabelledBound(model.sampleCodes(batch)))) as tf.Scalar, classifierVars);
+    const norms = Object.values(grads).map((g) => tf.tidy(() => tf.norm(g).arraySync() as number));
+    assert.ok(norms.every((n) => n > 0 && Number.isFinite(n)), `gradient norms ${norms}`);
+    tf.dispose([value, ...Object.values(grads)]);
+    const y = oneHot([0, 1, 2, 0, 1, 2], 3);
+    const out = model.loss({ rows: batch, y }, batch, 3);
+    const [l, a, b, c] = [out.loss, out.terms.labelled, out.terms.unlabelled, out.terms["cross-entropy"]].map((t) => t.arraySync() as number);
+    assert.ok(Math.abs(l - (a + b + 3 * c)) < 1e-3 * Math.abs(l), `${l} vs ${a} + ${b} + 3·${c}`);
+    tf.dispose([y, out.loss, ...Object.values(out.terms)]);
+    model.predict(batch);
+    model.classEntropy(batch).dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("refuses images where it needs code rows, naming what to pass", () => {
+    const pixels = tf.zeros([2, 8]) as tf.Tensor2D;
+    assert.throws(() => model.predict(pixels), /shape \[2,8\], expected \[batch, 4\]: rows of codes.posteriors\(images\), not images/);
+    assert.throws(() => model.loss({ rows: batch, y: oneHot([0, 1, 2, 0, 1, 2], 3) }, pixels, 1), /the unlabelled batch has shape \[2,8\]/);
+    pixels.dispose();
   });
 });

@@ -12,3 +12,5 @@ export { maximumMeanDiscrepancy, DEFAULT_MMD_BANDWIDTHS } from "./mmd";
 export { auroc, rocCurve } from "./auroc";
 export { PackedCodes, packBits, hammingDistances, hammingRanking, rankingScores, hammingRetrievalScores, RetrievalScores } from "./retrieval";
 export { laplacianVariance } from "./sharpness";
+export { meanAndStd, classificationAccuracy } from "./summary";
+export { labelSpreading, LabelSpreadingOptions } from "./labelSpreading";

@@ -8,7 +8,7 @@ import { elboTerms } from "../losses/elbo";
 import { klToStandardNormal } from "../losses/kl";
 import { denseStack, layerVariables } from "./autoencoder";
 import { oneHot } from "../data/labels";
-import { reparameterize, VariationalAutoencoder } from "./vae";
+import { reparameterize, VaeConfig, VariationalAutoencoder } from "./vae";
 
 export interface M2Config {
   inputSize: number;
@@ -18,6 +18,8 @@ export interface M2Config {
   /** Hidden widths of the encoder q(z|x, y); the decoder mirrors them. */
   hidden: number[];
   latentSize: number;
+  /** p(x|y, z): Bernoulli on pixels (the default), or e.g. a Gaussian with learned variance on M1's codes. */
+  decoder?: Pick<VaeConfig, "likelihood" | "gaussianVariance" | "gaussianMean">;
   seed?: number;
 }
 
@@ -28,7 +30,7 @@ export class SemiSupervisedVae {
   constructor(readonly config: M2Config) {
     const seed = config.seed ?? 0;
     this.classifier = denseStack([...config.classifierHidden, config.classes], config.inputSize, [...config.classifierHidden.map(() => "relu"), "linear"], seed + 200, "m2_classifier");
-    this.cvae = new VariationalAutoencoder({ inputSize: config.inputSize, hidden: config.hidden, latentSize: config.latentSize, conditionSize: config.classes, seed });
+    this.cvae = new VariationalAutoencoder({ inputSize: config.inputSize, hidden: config.hidden, latentSize: config.latentSize, conditionSize: config.classes, ...config.decoder, seed });
   }
 
   get variables(): tf.Variable[] {
@@ -38,6 +40,14 @@ export class SemiSupervisedVae {
   /** log q(y|x): [batch, classes]. */
   classLogProbs(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.logSoftmax(this.classifier.apply(x) as tf.Tensor2D) as tf.Tensor2D);
+  }
+
+  /** H(q(y|x)) per image (nats): log 10 for a classifier that has no idea, 0 for a certain one. */
+  classEntropy(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      const logQ = this.classLogProbs(x);
+      return tf.neg(tf.sum(tf.mul(tf.exp(logQ), logQ), 1)) as tf.Tensor1D;
+    });
   }
 
   /** The predicted class of each image. */

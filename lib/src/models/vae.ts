@@ -19,6 +19,8 @@ export interface VaeConfig {
   likelihood?: DecoderLikelihood;
   /** Gaussian decoder only: a fixed pixel variance, or "learned" (one log-variance per pixel). Default 1. */
   gaussianVariance?: number | "learned";
+  /** Gaussian decoder only: pixel means through a sigmoid (images in [0, 1], the default) or unbounded ("identity", e.g. for codes). */
+  gaussianMean?: "sigmoid" | "identity";
   activation?: "relu" | "elu" | "tanh";
   /** A conditional VAE (CVAE): the size of a condition (e.g. a one-hot label) fed to both networks. */
   conditionSize?: number;
@@ -66,6 +68,7 @@ export class VariationalAutoencoder implements Autoencoder {
     if (this.likelihood === "gaussian") {
       const v = config.gaussianVariance ?? 1;
       if (v !== "learned" && !(typeof v === "number" && v > 0)) throw new Error(`VariationalAutoencoder: gaussianVariance must be a positive number or "learned", got ${v}`);
+      if (![undefined, "sigmoid", "identity"].includes(config.gaussianMean)) throw new Error(`VariationalAutoencoder: gaussianMean must be "sigmoid" or "identity", got ${config.gaussianMean}`);
       this.decoderLogVar = v === "learned" ? tf.variable(tf.zeros([inputSize]), true, `vae_decoder_logvar_${seed}_${Date.now()}`) : tf.fill([inputSize], Math.log(v)) as tf.Tensor1D;
     }
   }
@@ -143,9 +146,13 @@ export class VariationalAutoencoder implements Autoencoder {
     return tf.tidy(() => this.decoder.apply(this.withCondition(z, condition, "decode()")) as tf.Tensor2D);
   }
 
-  /** Pixel means E[x|z] (or E[x|z, c]) in [0, 1]. */
+  /** Means E[x|z] (or E[x|z, c]): in [0, 1] unless a Gaussian decoder has gaussianMean "identity". */
   decode(z: tf.Tensor2D, condition?: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.sigmoid(this.decodeLogits(z, condition)));
+    return tf.tidy(() => this.meanOf(this.decodeLogits(z, condition)));
+  }
+
+  private meanOf<T extends tf.Tensor>(out: T): T {
+    return (this.likelihood === "gaussian" && this.config.gaussianMean === "identity" ? out : tf.sigmoid(out)) as T;
   }
 
   /**
@@ -160,7 +167,7 @@ export class VariationalAutoencoder implements Autoencoder {
     }
     return tf.tidy(() => this.likelihood === "bernoulli"
       ? tf.neg(tf.sum(binaryCrossEntropyElementwise(out, x), -1))
-      : gaussianLogDensity(x, tf.sigmoid(out), this.decoderLogVar!)) as any;
+      : gaussianLogDensity(x, this.meanOf(out), this.decoderLogVar!)) as any;
   }
 
   /** Reconstruction through the posterior mean (no sampling). */
