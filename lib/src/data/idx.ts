@@ -15,7 +15,7 @@ export class DatasetFileError extends Error {
   }
 }
 
-const REPAIR = "Restore the file (git checkout -- datasets/, or delete it to download it again) and retry.";
+const REPAIR = "Restore the file (git checkout -- datasets/) and retry.";
 
 /** Parses an uncompressed IDX buffer of unsigned bytes; `file` names it in errors. */
 export function parseIdx(buf: Uint8Array, file: string): IdxArray {
