@@ -80,11 +80,16 @@ export class M1Codes {
 
   /** The standardised posterior means alone: M1's features for a classifier. */
   means(data: ImageDataset): { features: Float32Array; labels: Int32Array } {
-    const k = this.size, rows = this.posteriors(data).images;
-    const features = new Float32Array(data.size * k);
-    for (let i = 0; i < data.size; i++) features.set(rows.subarray(i * 2 * k, i * 2 * k + k), i * k);
-    return { features, labels: data.labels };
+    return posteriorMeans(this.posteriors(data));
   }
+}
+
+/** The μ half of posterior rows (M1Codes.posteriors), with their labels. */
+export function posteriorMeans(rows: ImageDataset): { features: Float32Array; labels: Int32Array } {
+  const k = rows.featureSize / 2;
+  const features = new Float32Array(rows.size * k);
+  for (let i = 0; i < rows.size; i++) features.set(rows.images.subarray(i * 2 * k, i * 2 * k + k), i * k);
+  return { features, labels: rows.labels };
 }
 
 export interface M1M2Config {
