@@ -102,7 +102,10 @@ describe("selectBackend", () => {
     assert.equal(t.requested, Number(process.env.AE_THREADS || os.availableParallelism()));
     if (t.threads !== t.requested) assert.match(t.reason ?? "", /did not start/);
     const text = describeBackend(info);
-    assert.match(text, new RegExp(`TensorFlow\\.js backend: wasm with the course's fast kernels, ${t.threads} threads?$`, "m"));
+    assert.match(text, new RegExp(`TensorFlow\\.js backend: wasm( \\+ OpenBLAS)? with the course's fast kernels, ${t.threads} threads?$`, "m"));
+    // The native BLAS where it loads (and AE_BLAS allows), else the reason.
+    assert.equal(info.blas?.library !== undefined, require("autoencoders-native").load().blas !== undefined && process.env.AE_BLAS !== "0");
+    assert.match(text, info.blas?.library ? /matrix multiplies and Adam: native, OpenBLAS/ : /no native BLAS: /);
     assert.match(text, /skipped native: .*tfjs-node/);
     assert.doesNotMatch(text, /forced/);
   });

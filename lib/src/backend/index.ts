@@ -2,10 +2,15 @@
 // AE_BACKEND=native|wasm|cpu forces one. The choice and the reasons better ones were skipped are
 // reported, because a silent fall back to the pure-JS cpu backend costs a 20x slowdown.
 import * as tf from "@tensorflow/tfjs";
+import { blasBatchMatMulConfig, blasFusedMatMulConfig } from "./blasMatMul";
 import { fastBatchMatMulConfig } from "./fastBatchMatMul";
 import { conv2dBackpropFilterConfig } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputConfig } from "./conv2dBackpropInput";
+import { useNativeAdam } from "./nativeAdam";
+import { blasMode, BlasStatus, loadNativeBlas } from "./nativeBlas";
 import { requestedThreads, useThreadedWasm, WasmThreading } from "./wasmThreads";
+
+export { blasMode, BlasStatus } from "./nativeBlas";
 
 export type BackendName = "native" | "wasm" | "cpu";
 export interface BackendInfo {
@@ -17,6 +22,8 @@ export interface BackendInfo {
   skipped: { name: BackendName; reason: string }[];
   /** True when the library's wasm kernels (fast transposed matmul, Conv2DBackpropFilter, Conv2DBackpropInput) are in place. */
   wasmFixes: boolean;
+  /** wasm with the course's kernels: the BLAS its matrix multiplies run on, or why none. */
+  blas?: BlasStatus;
   /** wasm: the threads it uses and, when fewer than requested, why. cpu: 1. native: TensorFlow's own pool. */
   threads: WasmThreading | { threads: 1 | "native" };
   forced: boolean;
@@ -26,30 +33,46 @@ const ORDER: BackendName[] = ["native", "wasm", "cpu"];
 const TF_NAME: Record<BackendName, string> = { native: "tensorflow", wasm: "wasm", cpu: "cpu" };
 
 let wasmFixesInstalled = false;
+let blasStatus: BlasStatus | undefined;
 
-/** Registers the library's wasm kernels; call before the wasm backend initialises. Idempotent. */
-export function installWasmFixes(): void {
-  if (wasmFixesInstalled) return;
+/**
+ * Registers the library's wasm kernels; call before the wasm backend initialises. Idempotent: the
+ * first call decides. Matrix multiplies go to the native BLAS where it loads (`blas`, default
+ * AE_BLAS: "off" never, "require" or an error) with `threads` threads (default AE_THREADS), and
+ * tf.train.adam then builds the addon's one-pass Adam (nativeAdam.ts).
+ */
+export function installWasmFixes(options: { blas?: "auto" | "off" | "require"; threads?: number } = {}): BlasStatus {
+  if (wasmFixesInstalled) return blasStatus!;
+  const { blas, status } = loadNativeBlas(options.blas ?? blasMode(), options.threads ?? requestedThreads());
   require("@tensorflow/tfjs-backend-wasm");
   const original = tf.getKernel("BatchMatMul", "wasm");
-  if (!original) throw new Error("The wasm backend registered no BatchMatMul kernel; is @tensorflow/tfjs-backend-wasm 4.22.0 installed?");
+  const fused = tf.getKernel("_FusedMatMul", "wasm");
+  if (!original || !fused) throw new Error("The wasm backend registered no BatchMatMul or _FusedMatMul kernel; is @tensorflow/tfjs-backend-wasm 4.22.0 installed?");
   tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel(fastBatchMatMulConfig(original));
+  const wasmMatMul = fastBatchMatMulConfig(original);
+  tf.registerKernel(blas ? blasBatchMatMulConfig(blas, wasmMatMul) : wasmMatMul);
+  if (blas) {
+    tf.unregisterKernel("_FusedMatMul", "wasm");
+    tf.registerKernel(blasFusedMatMulConfig(blas, fused));
+    useNativeAdam(blas);
+  }
   if (!tf.getKernel("Conv2DBackpropFilter", "wasm")) tf.registerKernel(conv2dBackpropFilterConfig);
   // Replaces wasm's scalar loop (see conv2dBackpropInput.ts).
   if (tf.getKernel("Conv2DBackpropInput", "wasm")) tf.unregisterKernel("Conv2DBackpropInput", "wasm");
   tf.registerKernel(conv2dBackpropInputConfig);
   wasmFixesInstalled = true;
+  blasStatus = status;
+  return status;
 }
 
 let wasmThreading: WasmThreading | undefined;
 
-async function tryBackend(name: BackendName, wasmFixes: boolean, threads: number): Promise<void> {
+async function tryBackend(name: BackendName, wasmFixes: boolean, threads: number, blas: "auto" | "off" | "require"): Promise<void> {
   if (name === "native") {
     // tfjs-node is an optional dependency: it needs a download at install time.
     require("@tensorflow/tfjs-node");
   } else if (name === "wasm") {
-    if (wasmFixes) installWasmFixes();
+    if (wasmFixes) installWasmFixes({ blas, threads });
     else require("@tensorflow/tfjs-backend-wasm");
     // Once per process: the threaded factory replaces the stock one before the backend first starts.
     wasmThreading ??= useThreadedWasm(threads);
@@ -70,10 +93,11 @@ function firstLine(e: unknown): string {
  * `threads` (or AE_THREADS; default: every core) is the wasm backend's thread count. It takes effect
  * the first time the wasm backend starts in a process.
  */
-export async function selectBackend(options: { force?: string; wasmFixes?: boolean; threads?: number } = {}): Promise<BackendInfo> {
+export async function selectBackend(options: { force?: string; wasmFixes?: boolean; threads?: number; blas?: "auto" | "off" | "require" } = {}): Promise<BackendInfo> {
   const forcedRaw = (options.force ?? process.env.AE_BACKEND ?? "").trim().toLowerCase();
   const wasmFixes = options.wasmFixes ?? process.env.AE_WASM_FIXES !== "0";
   const threads = options.threads ?? requestedThreads();
+  const blas = options.blas ?? blasMode();
   if (forcedRaw && !ORDER.includes(forcedRaw as BackendName)) {
     throw new Error(`AE_BACKEND='${forcedRaw}' is not a backend; use one of: ${ORDER.join(", ")} (or leave it unset to pick automatically).`);
   }
@@ -81,9 +105,10 @@ export async function selectBackend(options: { force?: string; wasmFixes?: boole
   const skipped: BackendInfo["skipped"] = [];
   for (const name of candidates) {
     try {
-      await tryBackend(name, wasmFixes, threads);
+      await tryBackend(name, wasmFixes, threads, blas);
       const threading = name === "wasm" ? { ...wasmThreading! } : { threads: name === "native" ? "native" as const : 1 as const };
-      return { name, tfName: TF_NAME[name], skipped, wasmFixes: name === "wasm" && wasmFixesInstalled, threads: threading, forced: !!forcedRaw };
+      const fixes = name === "wasm" && wasmFixesInstalled;
+      return { name, tfName: TF_NAME[name], skipped, wasmFixes: fixes, ...(fixes ? { blas: { ...blasStatus } } : {}), threads: threading, forced: !!forcedRaw };
     } catch (e) {
       skipped.push({ name, reason: firstLine(e) });
     }
@@ -99,8 +124,11 @@ export async function selectBackend(options: { force?: string; wasmFixes?: boole
 export function describeBackend(info: BackendInfo): string {
   const t = info.threads;
   const threads = t.threads === "native" ? ", TensorFlow's own thread pool" : `, ${t.threads} thread${t.threads === 1 ? "" : "s"}`;
-  const lines = [`TensorFlow.js backend: ${info.name}${info.forced ? " (forced by AE_BACKEND)" : ""}` +
+  const blas = info.blas?.library ? ` + ${info.blas.library.split(" ")[0]}` : "";
+  const lines = [`TensorFlow.js backend: ${info.name}${blas}${info.forced ? " (forced by AE_BACKEND)" : ""}` +
     (info.name === "wasm" ? (info.wasmFixes ? " with the course's fast kernels" : " as shipped (no course kernels)") : "") + threads];
+  if (info.blas?.library && info.blas.threads) lines.push(`  matrix multiplies and Adam: native, ${info.blas.library}, ${info.blas.threads} thread${info.blas.threads === 1 ? "" : "s"}`);
+  if (info.blas?.reason) lines.push(`  no native BLAS: ${info.blas.reason}`);
   if ("reason" in t && t.reason) lines.push(`  threads: ${t.reason}`);
   for (const s of info.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
   return lines.join("\n");
