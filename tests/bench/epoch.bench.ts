@@ -1,14 +1,16 @@
 // Times one training epoch of each workload (tests/bench/workloads.ts: MLP AE, VAE, conv AE; batch
-// 128, Adam, synthetic images) on the wasm backend with 1 thread and with every core, and the same
-// architectures in PyTorch (Debian's python3-torch, if installed) with the same thread counts.
-// Runs alternate tfjs / PyTorch, each in its own process; the median of --repeats runs is reported.
+// 128, Adam, synthetic images) on the wasm backend with the course's kernels alone (AE_BLAS=0), on
+// wasm + the native BLAS path (AE_BLAS=1: matrix multiplies and Adam native), both with 1 thread and
+// with every core, and the same architectures in PyTorch (Debian's python3-torch, if installed) with
+// the same thread counts. Runs alternate engines, each in its own process; the median of --repeats
+// runs is reported.
 //
 //   npm run bench                                   # 10 000 images (MLP, VAE), 4 000 (conv), 3 repeats
 //   npm run bench -- --images 60000 --conv-images 10000 --repeats 1 --json build/bench.json
-//   npm run bench -- --threads 1,2 --workloads conv --no-pytorch
+//   npm run bench -- --threads 1,2 --workloads conv --no-pytorch --no-blas
 //
-// --json FILE writes {workload: {tfjs: {threads: seconds}, pytorch: {threads: seconds},
-// ratio: {threads: tfjs/pytorch}}}. PyTorch is a reference for this benchmark only.
+// --json FILE writes {workload: {wasm|blas|pytorch: {threads: seconds}, ratio: {wasm|blas: {threads:
+// seconds / PyTorch's}}}}. PyTorch is a reference for this benchmark only.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -19,7 +21,8 @@ import { train } from "../../lib/src/training";
 import { BATCH, buildWorkload, LABEL, syntheticImages, Workload, WORKLOADS } from "./workloads";
 
 interface RunResult { seconds?: number; loss?: number; error?: string; peakRssMB?: number; note?: string }
-type Engine = "tfjs" | "pytorch";
+type Engine = "wasm" | "blas" | "pytorch";
+const ENGINE_LABEL: Record<Engine, string> = { wasm: "wasm s", blas: "wasm + BLAS s", pytorch: "PyTorch s" };
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -68,8 +71,9 @@ function pythonWithTorch(): string | undefined {
 }
 
 function run(engine: Engine, workload: Workload, threads: number, images: number, python?: string): RunResult {
-  const [cmd, args, env] = engine === "tfjs"
-    ? [process.execPath, ["--import", "tsx", process.argv[1], "--child", workload, "--images", String(images)], { ...process.env, AE_THREADS: String(threads) }]
+  const [cmd, args, env] = engine !== "pytorch"
+    ? [process.execPath, ["--import", "tsx", process.argv[1], "--child", workload, "--images", String(images)],
+      { ...process.env, AE_THREADS: String(threads), AE_BLAS: engine === "blas" ? "1" : "0" }]
     : [python!, [path.join(__dirname, "epoch_torch.py"), "--workload", workload, "--threads", String(threads), "--images", String(images)], process.env];
   const out = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const line = (out.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
@@ -101,42 +105,47 @@ function parent(): void {
   const sizes: Record<Workload, number> = { mlp: images, vae: images, conv: positiveInt("--conv-images", 4000, BATCH) };
   const repeats = positiveInt("--repeats", 3);
   const python = process.argv.includes("--no-pytorch") ? undefined : pythonWithTorch();
-  const engines: Engine[] = python ? ["tfjs", "pytorch"] : ["tfjs"];
+  const native = !process.argv.includes("--no-blas") && require("autoencoders-native").load();
+  const engines: Engine[] = ["wasm", ...(native && native.blas ? ["blas" as const] : []), ...(python ? ["pytorch" as const] : [])];
   console.log(`One training epoch, batch ${BATCH}, Adam, synthetic images; tfjs ${tf.version.tfjs} wasm; Node ${process.version}; ` +
-    `${cores} cores; median of ${repeats} run(s), tfjs and PyTorch alternating; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    `${cores} cores; median of ${repeats} run(s), engines alternating; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   if (!python) console.log(process.argv.includes("--no-pytorch") ? "PyTorch skipped (--no-pytorch)." :
     "PyTorch not found (Debian: apt-get install python3-torch libopenblas0-pthread); tfjs only.");
+  if (!engines.includes("blas")) console.log(native ? `No wasm + BLAS column: ${native.reason}.` : "wasm + BLAS skipped (--no-blas).");
 
-  const results: Record<string, { tfjs: Record<number, number>; pytorch: Record<number, number>; ratio: Record<number, number> }> = {};
+  type Times = Partial<Record<Engine, Record<number, number>>> & { ratio: Partial<Record<"wasm" | "blas", Record<number, number>>> };
+  const results: Record<string, Times> = {};
   const notes = new Set<string>();
   const rows: string[][] = [];
   let failed = false;
   for (const w of workloads) {
-    results[w] = { tfjs: {}, pytorch: {}, ratio: {} };
+    const times: Times = { ratio: {} };
+    results[w] = times;
     for (const threads of threadCounts) {
-      const seconds: Record<Engine, number[]> = { tfjs: [], pytorch: [] };
+      const seconds: Record<Engine, number[]> = { wasm: [], blas: [], pytorch: [] };
       for (let rep = 0; rep < repeats; rep++) {
         for (const engine of engines) {
           process.stderr.write(`  ${w}, ${sizes[w]} images, ${threads} thread(s), ${engine} ...`);
           const r = run(engine, w, threads, sizes[w], python);
           process.stderr.write(r.seconds !== undefined ? ` ${r.seconds.toFixed(2)} s (loss ${r.loss?.toFixed(4)}, peak RSS ${r.peakRssMB?.toFixed(0)} MB)\n` : ` failed: ${r.error}\n`);
-          if (r.note) notes.add(`${engine}: ${r.note.replace(/\n/g, "; ")}`);
+          if (r.note) notes.add(`${engine}: ${r.note.replace(/\n/g, ";")}`);
           if (r.seconds !== undefined && Number.isFinite(r.loss)) seconds[engine].push(r.seconds);
           else failed = true;
         }
       }
-      const cell = (e: Engine) => (seconds[e].length ? median(seconds[e]) : undefined);
-      const tfjs = cell("tfjs");
-      const torch = cell("pytorch");
-      if (tfjs !== undefined) results[w].tfjs[threads] = tfjs;
-      if (torch !== undefined) results[w].pytorch[threads] = torch;
-      if (tfjs !== undefined && torch !== undefined) results[w].ratio[threads] = tfjs / torch;
-      rows.push([LABEL[w], String(sizes[w]), String(threads), tfjs?.toFixed(2) ?? "failed",
-        python ? torch?.toFixed(2) ?? "failed" : "-", results[w].ratio[threads] ? `${results[w].ratio[threads].toFixed(2)}x` : "-"]);
+      for (const e of engines) if (seconds[e].length) (times[e] ??= {})[threads] = median(seconds[e]);
+      const torch = times.pytorch?.[threads];
+      for (const e of ["wasm", "blas"] as const) {
+        const t = times[e]?.[threads];
+        if (t !== undefined && torch !== undefined) (times.ratio[e] ??= {})[threads] = t / torch;
+      }
+      const cell = (e: Engine) => (engines.includes(e) ? times[e]?.[threads]?.toFixed(2) ?? "failed" : "-");
+      const ratio = (e: "wasm" | "blas") => (times.ratio[e]?.[threads] ? `${times.ratio[e]![threads].toFixed(2)}x` : "-");
+      rows.push([LABEL[w], String(sizes[w]), String(threads), cell("wasm"), cell("blas"), cell("pytorch"), ratio("wasm"), ratio("blas")]);
     }
   }
   console.log("");
-  console.log(table(["workload", "images", "threads", "tfjs wasm s", "PyTorch s", "tfjs / PyTorch"], rows));
+  console.log(table(["workload", "images", "threads", ENGINE_LABEL.wasm, ENGINE_LABEL.blas, ENGINE_LABEL.pytorch, "wasm / PyTorch", "wasm + BLAS / PyTorch"], rows));
   console.log("");
   for (const n of notes) console.log(`  ${n}`);
   const jsonFile = arg("--json", "");

@@ -30,13 +30,27 @@ function treeRssMb(pid: number): number {
   return total;
 }
 
+// The autograde runs (and the kernels they start) lead their own process groups; a bench stopped by
+// SIGTERM or Ctrl-C ends them before it exits, so nothing it started keeps running.
+const running = new Set<number>();
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  process.on(signal, () => {
+    for (const pid of running) {
+      try { process.kill(-pid, "SIGTERM"); } catch { /* already gone */ }
+    }
+    process.exit(code);
+  });
+}
+
 async function gradeClass(submissions: string, jobs: number): Promise<{ seconds: number; peakMb: number; out: string }> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `bench-graded-${jobs}-`));
   const t0 = Date.now();
   let peakMb = 0;
-  const child = spawn(process.execPath, [path.join(root, "tools", "course-grade.js"), "autograde", submissions, "--out", out, "--jobs", String(jobs), "--cell-timeout", "30", "--memory", "2048"], { stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [path.join(root, "tools", "course-grade.js"), "autograde", submissions, "--out", out, "--jobs", String(jobs), "--cell-timeout", "30", "--memory", "2048"], { stdio: ["ignore", "inherit", "inherit"], detached: true });
+  running.add(child.pid!);
   const sampler = setInterval(() => { peakMb = Math.max(peakMb, treeRssMb(child.pid!)); }, 250);
   const code: number = await new Promise((resolve) => child.on("close", resolve));
+  running.delete(child.pid!);
   clearInterval(sampler);
   if (code !== 0) throw new Error(`course-grade exited with ${code}`);
   return { seconds: (Date.now() - t0) / 1000, peakMb, out };

@@ -71,7 +71,8 @@ export async function hoverUntilTooltipImage(page: Page, canvases: string, shot:
   for (;;) {
     await page.waitForTimeout(300);
     for (const canvas of await page.locator(`${canvases}:not([data-ae-swept])`).elementHandles()) {
-      await canvas.evaluate((el) => { el.setAttribute("data-ae-swept", ""); el.scrollIntoView({ block: "center", inline: "center" }); });
+      // `any`: the element lives in the browser, and the tests compile without the DOM's types.
+      await canvas.evaluate((el: any) => { el.setAttribute("data-ae-swept", ""); el.scrollIntoView({ block: "center", inline: "center" }); });
       await page.waitForTimeout(300); // let the layout settle before aiming
       const box = await canvas.boundingBox();
       if (!box) continue;

@@ -253,7 +253,7 @@ if (!native.blas) {
       const b = tf.variable(tf.zeros([20]), true, `${prefix}/b`);
       const x = randomTensor([16, 30], 2), y = randomTensor([16, 20], 3);
       for (let step = 0; step < steps; step++) {
-        tf.dispose(optimizer.minimize(() => tf.sum(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, false, [w, b]));
+        tf.dispose(optimizer.minimize(() => tf.sum(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, false, [w, b]) ?? []);
       }
       const values = [w, b].map((v) => (v.dataSync() as Float32Array).slice());
       tf.dispose([w, b, x, y]);
@@ -298,17 +298,17 @@ if (!native.blas) {
       const w = tf.variable(randomTensor([5, 4], 7), true, "restore/w");
       const loss = () => tf.sum(tf.square(w)) as tf.Scalar;
       const first = new NativeAdamOptimizer(0.05, 0.9, 0.999);
-      for (let i = 0; i < 3; i++) tf.dispose(first.minimize(loss));
+      for (let i = 0; i < 3; i++) tf.dispose(first.minimize(loss) ?? []);
       const before = { tensors: tf.memory().numTensors, buffers: dataIds() };
-      tf.dispose(first.minimize(loss));
+      tf.dispose(first.minimize(loss) ?? []);
       assert.deepEqual({ tensors: tf.memory().numTensors, buffers: dataIds() }, before, "a step after the first leaves no tensor or buffer");
       const second = new NativeAdamOptimizer(0.05, 0.9, 0.999);
       await second.setWeights(await first.getWeights());
       const saved = w.clone();
-      tf.dispose(first.minimize(loss));
+      tf.dispose(first.minimize(loss) ?? []);
       const afterFirst = (w.dataSync() as Float32Array).slice();
       w.assign(saved);
-      tf.dispose(second.minimize(loss));
+      tf.dispose(second.minimize(loss) ?? []);
       assert.deepEqual(w.dataSync(), afterFirst, "the restored optimizer takes the same next step");
       tf.dispose([w, saved]);
       first.dispose();

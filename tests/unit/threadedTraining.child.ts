@@ -1,6 +1,6 @@
 // Child process for wasmThreads.test.ts: selects the backend (AE_THREADS decides the thread count),
 // trains a small dense and a small conv autoencoder for a few Adam steps on seeded data, and prints
-// the backend description and a SHA-256 of every weight's bits. It must then exit on its own.
+// the backend description, a SHA-256 of every weight's bits and the weights themselves (base64). It must then exit on its own.
 import * as crypto from "crypto";
 import * as tf from "@tensorflow/tfjs";
 import { describeBackend, selectBackend } from "../../lib/src/backend";
@@ -29,6 +29,7 @@ function model(kind: "dense" | "conv"): tf.Sequential {
 async function main(): Promise<void> {
   const info = await selectBackend({ force: "wasm" });
   const hash = crypto.createHash("sha256");
+  const values: Buffer[] = [];
   for (const kind of ["dense", "conv"] as const) {
     const net = model(kind);
     const optimizer = tf.train.adam(1e-3);
@@ -37,9 +38,13 @@ async function main(): Promise<void> {
       tf.dispose(optimizer.minimize(() => tf.losses.meanSquaredError(x, net.apply(x) as tf.Tensor) as tf.Scalar, true) ?? []);
       x.dispose();
     }
-    for (const w of net.getWeights()) hash.update(Buffer.from((w.dataSync() as Float32Array).buffer));
+    for (const w of net.getWeights()) {
+      const bytes = Buffer.from((w.dataSync() as Float32Array).buffer);
+      hash.update(bytes);
+      values.push(bytes);
+    }
   }
-  console.log(JSON.stringify({ description: describeBackend(info), threads: info.threads, weights: hash.digest("hex") }));
+  console.log(JSON.stringify({ description: describeBackend(info), threads: info.threads, weights: hash.digest("hex"), values: Buffer.concat(values).toString("base64") }));
 }
 
 main().catch((e) => { console.error(e); process.exitCode = 1; });

@@ -81,8 +81,8 @@ describe("reparameterize", () => {
   it("lets gradients reach the mean and the log-variance", () => {
     const mean = tf.tensor2d([[0.5, -0.5]]), logVar = tf.tensor2d([[0.1, -0.3]]);
     const [gm, gv] = tf.grads((m: tf.Tensor, v: tf.Tensor) => tf.sum(tf.square(reparameterize(m as tf.Tensor2D, v as tf.Tensor2D, 3))))([mean, logVar]);
-    assert.ok(gm.arraySync().flat().every((g: number) => g !== 0));
-    assert.ok(gv.arraySync().flat().every((g: number) => g !== 0 && Number.isFinite(g)));
+    assert.ok((gm.arraySync() as number[][]).flat().every((g: number) => g !== 0));
+    assert.ok((gv.arraySync() as number[][]).flat().every((g: number) => g !== 0 && Number.isFinite(g)));
   });
 });
 

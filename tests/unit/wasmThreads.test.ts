@@ -8,16 +8,18 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { describeBackend } from "../../lib/src/backend";
 import { requestedThreads, startThreadedModule, useThreadedWasm } from "../../lib/src/backend/wasmThreads";
+import { relativeError } from "./helpers";
 
-interface ChildOutput { description: string; threads: { threads: number; requested: number; reason?: string }; weights: string }
+interface ChildOutput { description: string; threads: { threads: number; requested: number; reason?: string }; weights: string; values: string }
 
 /** Runs the training child with AE_THREADS=threads; it must exit by itself (no lingering workers). */
-function trainInChild(threads: number): ChildOutput {
+function trainInChild(threads: number, blas: "0" | "" = ""): ChildOutput {
   const started = Date.now();
   const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "threadedTraining.child.ts")], {
-    env: { ...process.env, AE_THREADS: String(threads), AE_BACKEND: "" },
+    env: { ...process.env, AE_THREADS: String(threads), AE_BACKEND: "", AE_BLAS: blas },
     encoding: "utf8",
     timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
   assert.equal(r.signal, null, `the child with ${threads} thread(s) did not exit by itself within ${(Date.now() - started) / 1000} s (killed by ${r.signal})`);
   assert.equal(r.status, 0, `the child with ${threads} thread(s) failed: ${r.stderr}`);
@@ -40,14 +42,28 @@ describe("requestedThreads", () => {
 });
 
 describe("the threaded wasm backend", () => {
-  it("trains bit-identically with 1 and 2 threads, reports its thread count, and lets the process exit", () => {
-    const one = trainInChild(1);
-    const two = trainInChild(2);
+  it("on the wasm kernels alone (AE_BLAS=0), trains bit-identically with 1 and 2 threads, reports its thread count, and lets the process exit", () => {
+    const one = trainInChild(1, "0");
+    const two = trainInChild(2, "0");
     assert.deepEqual(one.threads, { threads: 1, requested: 1 });
     assert.deepEqual(two.threads, { threads: 2, requested: 2 }, `no fall back expected: ${two.threads.reason ?? ""}`);
     assert.match(one.description, /wasm .*with the course's fast kernels, 1 thread$/m);
     assert.match(two.description, /wasm .*with the course's fast kernels, 2 threads$/m);
     assert.equal(two.weights, one.weights, "the weights after 4 Adam steps differ between 1 and 2 threads");
+  });
+
+  it("with the native BLAS where it loads, training repeats bit for bit at one thread count, and 1 and 2 threads stay within 1e-5 of the largest weight", () => {
+    const native = require("autoencoders-native").load().blas !== undefined;
+    const one = trainInChild(1);
+    assert.match(one.description, native ? /matrix multiplies and Adam: native, .*1 thread$/m : /no native BLAS: /);
+    const again = trainInChild(1);
+    assert.equal(again.weights, one.weights, "two trainings with the same thread count differ");
+    const two = trainInChild(2);
+    const floats = (c: ChildOutput) => { const b = Buffer.from(c.values, "base64"); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
+    // BLAS sums in a different order on 2 threads (products agree to 2e-6, nativeBlas.test.ts); after
+    // four Adam steps the weights differed by 2.1e-7 at most when measured.
+    const err = relativeError(floats(two), floats(one));
+    assert.ok(err <= 1e-5, `1 vs 2 threads: ${err.toExponential(2)}`);
   });
 
   it("a worker script that does not compile is reported before any worker starts", async () => {

@@ -33,11 +33,13 @@ export function adamKernelConfig(blas: NativeBlas): tf.KernelConfig {
 }
 
 type Moment = { originalName: string; variable: tf.Variable };
+type Gradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 export class NativeAdamOptimizer extends tf.AdamOptimizer {
-  applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  applyGradients(variableGradients: Gradients): void {
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
-    const gradientOf = (name: string, i: number) => (Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name]);
+    const gradientOf = (name: string, i: number): tf.Tensor | undefined =>
+      (Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name]);
     const native = tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined &&
       names.every((name, i) => { const g = gradientOf(name, i); return g == null || g.dtype === "float32"; });
     if (!native) return super.applyGradients(variableGradients);
