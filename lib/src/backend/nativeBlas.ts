@@ -22,6 +22,15 @@ export function blasMode(env: string | undefined = process.env.AE_BLAS): BlasMod
   throw new Error(`AE_BLAS='${env}' is not understood; use 0 (wasm kernels only), 1 (native BLAS, or an error) or leave it unset.`);
 }
 
+/** True when the addon is built and loads (it is then cached by require). */
+export function nativeBlasLoads(): boolean {
+  try {
+    return require("autoencoders-native").load().blas !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The addon with `threads` threads, or undefined and the reason. */
 export function loadNativeBlas(mode: BlasMode, threads: number): { blas?: NativeBlas; status: BlasStatus } {
   if (mode === "off") return { status: { reason: "turned off by AE_BLAS=0" } };
