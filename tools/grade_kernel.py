@@ -17,6 +17,7 @@ JOB: {kernelArgv, env, cwd, cellTimeout, budget, memoryMb, specDir, logFile, con
 import json
 import os
 import queue
+import signal
 import sys
 import time
 
@@ -230,6 +231,12 @@ def main():
     succeeded = []  # setup and answer cells that ran ok, replayed after a restart
     kernel = Kernel(job)
     failure = None
+
+    def on_signal(signum, _frame):
+        # The kernel runs in a session of its own: a signal to ours does not reach it.
+        kernel.stop()
+        sys.exit(128 + signum)
+    signal.signal(signal.SIGTERM, on_signal)
 
     def write():
         data = {"cells": [results[k] for k in sorted(results)], "restarts": restarts,
