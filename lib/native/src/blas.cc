@@ -42,9 +42,19 @@ bool GetHeap(napi_env env, napi_value value, Heap* heap) {
   return true;
 }
 
-bool GetInts(napi_env env, napi_value* args, size_t count, int64_t* out) {
+// Reads a call's arguments: the heap first, then `count` numbers. On a bad call, throws a TypeError
+// that names the function and returns false.
+bool ReadArgs(napi_env env, napi_callback_info info, const char* name, size_t count, Heap* heap, double* numbers) {
+  napi_value args[16];
+  size_t argc = 16;
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  const std::string fn(name);
+  if (argc != count + 1) return Throw(env, "AE_BLAS_ARGS", fn + " takes " + std::to_string(count + 1) + " arguments"), false;
+  if (!GetHeap(env, args[0], heap)) return Throw(env, "AE_BLAS_ARGS", fn + ": the first argument must be a Float32Array"), false;
   for (size_t i = 0; i < count; i++) {
-    if (napi_get_value_int64(env, args[i], &out[i]) != napi_ok) return false;
+    if (napi_get_value_double(env, args[i + 1], &numbers[i]) != napi_ok) {
+      return Throw(env, "AE_BLAS_ARGS", fn + ": argument " + std::to_string(i + 2) + " must be a number"), false;
+    }
   }
   return true;
 }
@@ -60,14 +70,11 @@ bool Inside(const Heap& heap, int64_t offset, int64_t count, int64_t stride, int
 // C[i] = op(A[i]) · op(B[i]) for i < batch, row-major; C is dense [batch, m, n].
 // A stride of 0 reuses one matrix for every batch entry (tfjs broadcasts a batch of 1).
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value args[12];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 12) return Throw(env, "AE_BLAS_ARGS", "sgemm takes 12 arguments");
   Heap heap;
-  if (!GetHeap(env, args[0], &heap)) return Throw(env, "AE_BLAS_ARGS", "sgemm: the first argument must be a Float32Array");
+  double d[11];
+  if (!ReadArgs(env, info, "sgemm", 11, &heap, d)) return nullptr;
   int64_t v[11];
-  if (!GetInts(env, args + 1, 11, v)) return Throw(env, "AE_BLAS_ARGS", "sgemm: arguments 2-12 must be numbers");
+  for (int i = 0; i < 11; i++) v[i] = static_cast<int64_t>(d[i]);
   const int64_t batch = v[0], m = v[1], n = v[2], k = v[3];
   const bool ta = v[4] != 0, tb = v[5] != 0;
   const int64_t a_off = v[6], a_stride = v[7], b_off = v[8], b_stride = v[9], c_off = v[10];
@@ -92,18 +99,13 @@ enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kPrelu = 3, kLeakyRelu = 4
 // In place on C viewed as [rows, n]: C += bias, then the activation. A bias or PReLU weight vector
 // has n entries (one per column) or 1 (shared); an offset of -1 means none.
 napi_value Epilogue(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value args[10];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 10) return Throw(env, "AE_BLAS_ARGS", "epilogue takes 10 arguments");
   Heap heap;
-  if (!GetHeap(env, args[0], &heap)) return Throw(env, "AE_BLAS_ARGS", "epilogue: the first argument must be a Float32Array");
-  int64_t v[6];
-  if (!GetInts(env, args + 1, 6, v)) return Throw(env, "AE_BLAS_ARGS", "epilogue: arguments 2-7 must be numbers");
-  double alpha_d = 0;
-  if (napi_get_value_double(env, args[7], &alpha_d) != napi_ok) return Throw(env, "AE_BLAS_ARGS", "epilogue: alpha must be a number");
-  int64_t w[2];
-  if (!GetInts(env, args + 8, 2, w)) return Throw(env, "AE_BLAS_ARGS", "epilogue: arguments 9-10 must be numbers");
+  double d[9];
+  if (!ReadArgs(env, info, "epilogue", 9, &heap, d)) return nullptr;
+  int64_t v[6], w[2];
+  for (int i = 0; i < 6; i++) v[i] = static_cast<int64_t>(d[i]);
+  for (int i = 0; i < 2; i++) w[i] = static_cast<int64_t>(d[7 + i]);
+  const double alpha_d = d[6];
   const int64_t c_off = v[0], rows = v[1], n = v[2], bias_off = v[3], bias_size = v[4], act = v[5];
   const int64_t prelu_off = w[0], prelu_size = w[1];
   const float alpha = static_cast<float>(alpha_d);
@@ -141,18 +143,12 @@ napi_value Epilogue(napi_env env, napi_callback_info info) {
 // One Adam step in one pass, the same float32 arithmetic as tfjs's AdamOptimizer, which runs about
 // twelve element-wise kernels (each a pass over memory) per variable. Results go to new buffers.
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
-  napi_value args[15];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 15) return Throw(env, "AE_BLAS_ARGS", "adam takes 15 arguments");
   Heap heap;
-  if (!GetHeap(env, args[0], &heap)) return Throw(env, "AE_BLAS_ARGS", "adam: the first argument must be a Float32Array");
+  double d[14];
+  if (!ReadArgs(env, info, "adam", 14, &heap, d)) return nullptr;
   int64_t v[8];
-  if (!GetInts(env, args + 1, 8, v)) return Throw(env, "AE_BLAS_ARGS", "adam: arguments 2-9 must be numbers");
-  double h[6];
-  for (int i = 0; i < 6; i++) {
-    if (napi_get_value_double(env, args[9 + i], &h[i]) != napi_ok) return Throw(env, "AE_BLAS_ARGS", "adam: arguments 10-15 must be numbers");
-  }
+  for (int i = 0; i < 8; i++) v[i] = static_cast<int64_t>(d[i]);
+  const double* h = d + 8;
   const int64_t size = v[0];
   for (int i = 1; i < 8; i++) {
     if (!Inside(heap, v[i], 1, 0, size)) return Throw(env, "AE_BLAS_RANGE", "adam: an operand lies outside the Float32Array", true);
