@@ -53,9 +53,13 @@ export function setNoiseSeed(seed: number): void {
   noiseStream = seededRandom(seed);
 }
 
-/** The seed to draw with: `seed` when given, else the next value of the course's noise stream. */
+// tfjs treats a seed of 0 as "no seed" and draws from Math.random: 0 is mapped to this fixed seed.
+const SEED_FOR_ZERO = 0x9e3779b9;
+
+/** The seed to draw with: `seed` when given, else the next value of the course's noise stream; never 0. */
 export function noiseSeed(seed?: number): number {
-  return seed ?? Math.floor(noiseStream() * 4294967296);
+  const s = seed ?? Math.floor(noiseStream() * 4294967296);
+  return s === 0 ? SEED_FOR_ZERO : s;
 }
 
 /** One 32-bit seed from several whole numbers (e.g. a run's seed, epoch and batch). */

@@ -282,4 +282,14 @@ describe("reproducible noise", () => {
     assert.notDeepEqual(second, first);
     assert.equal(noiseSeed(5), 5, "an explicit seed is used as given");
   });
+
+  it("a seed of 0 is a seed: tfjs would draw from Math.random for it, the course's draws repeat", () => {
+    assert.notEqual(noiseSeed(0), 0);
+    const draw = () => Array.from(reparameterize(tf.zeros([1, 4]), tf.zeros([1, 4]), 0).dataSync());
+    assert.deepEqual(draw(), draw());
+    const x = tf.fill([3, 20], 0.5) as tf.Tensor2D;
+    const once = () => Array.from(binarize(x, 0).dataSync());
+    assert.deepEqual(once(), once());
+    x.dispose();
+  });
 });
