@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { categoricalPrior, gaussianMixturePrior, gaussianPrior, swissRollPrior } from "../../lib/src/models/priors";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss, minimaxGeneratorLoss } from "../../lib/src/losses/adversarial";
+import { clusterBalanceLoss, clusterBalanceTerms } from "../../lib/src/losses/clusterBalance";
 import { train, Phase } from "../../lib/src/training/train";
 import { collapseGuard } from "../../lib/src/training/collapse";
 import { TrainingCollapsedError, TrainingDivergedError } from "../../lib/src/training/errors";
@@ -221,6 +222,77 @@ describe("AdversarialAutoencoder", () => {
     assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: { reconstruction: 1, discriminator: 1, generator: 1 }, labelled: endlessBatches(tinyDataset(4), 2, 1) }), /needs a categorical code/);
     assert.throws(() => new AdversarialAutoencoder({ ...config, codeSize: 0 }), /codeSize must be a positive integer/);
     model.dispose();
+  });
+});
+
+describe("clusterBalanceLoss (the batch estimate of −I(x; y))", () => {
+  const config = { inputSize: 4, hidden: [8], codeSize: 2, discriminatorHidden: [8], seed: 3 };
+  const value = (t: tf.Scalar) => { const v = t.dataSync()[0]; t.dispose(); return v; };
+  const terms = (logits: number[][]) => {
+    const l = tf.tensor2d(logits);
+    const t = clusterBalanceTerms(l);
+    const out = { marginal: value(t.marginalEntropy), conditional: value(t.conditionalEntropy), loss: value(clusterBalanceLoss(l)) };
+    l.dispose();
+    return out;
+  };
+
+  it("takes its hand-computed values: balanced and sure −log K, collapsed 0, undecided 0, and a mixed case", () => {
+    const sure = 30;  // logits this far apart give one-hot rows to float precision
+    const balanced = terms([0, 1, 2, 3].map((j) => [0, 1, 2, 3].map((c) => (c === j ? sure : 0))));
+    assert.ok(Math.abs(balanced.marginal - Math.log(4)) < 1e-5 && Math.abs(balanced.conditional) < 1e-5);
+    assert.ok(Math.abs(balanced.loss + Math.log(4)) < 1e-5, `${balanced.loss}`);
+    const collapsed = terms([[sure, 0, 0], [sure, 0, 0], [sure, 0, 0]]);
+    assert.ok(Math.abs(collapsed.loss) < 1e-5 && Math.abs(collapsed.marginal) < 1e-5, "everything in one cluster: no information");
+    const undecided = terms([[0, 0, 0], [0, 0, 0]]);
+    assert.ok(Math.abs(undecided.conditional - Math.log(3)) < 1e-5 && Math.abs(undecided.loss) < 1e-5, "uniform rows: no information either");
+    // Rows (¾, ¼) and (¼, ¾): the marginal is (½, ½); each row's entropy is H(¾, ¼).
+    const h = -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25));
+    const mixed = terms([[Math.log(3), 0], [0, Math.log(3)]]);
+    assert.ok(Math.abs(mixed.marginal - Math.log(2)) < 1e-5 && Math.abs(mixed.conditional - h) < 1e-5);
+    assert.ok(Math.abs(mixed.loss - (h - Math.log(2))) < 1e-5);
+  });
+
+  it("stays finite when a cluster's probability underflows to 0, and its gradient matches finite differences", () => {
+    assert.ok(Number.isFinite(terms([[200, -200, 0], [150, 0, -300]]).loss));
+    const logits = tf.tensor2d(Array.from(randomArray(12, 3, -2, 2)), [4, 3]);
+    const analytic = tf.grad((l: tf.Tensor) => clusterBalanceLoss(l as tf.Tensor2D))(logits).dataSync();
+    const base = Array.from(logits.dataSync());
+    const at = (v: number[]) => { const t = tf.tensor2d(v, [4, 3]); const r = value(clusterBalanceLoss(t)); t.dispose(); return r; };
+    const eps = 1e-2;
+    base.forEach((_, i) => {
+      const up = base.slice(), down = base.slice();
+      up[i] += eps; down[i] -= eps;
+      const numeric = (at(up) - at(down)) / (2 * eps);
+      assert.ok(Math.abs(numeric - analytic[i]) < 2e-3, `logit ${i}: ${numeric} vs ${analytic[i]}`);
+    });
+    logits.dispose();
+  });
+
+  it("leaks no tensors and names a wrong shape", () => {
+    const l = tf.tensor2d([[1, 2], [3, 4]]);
+    const before = tf.memory().numTensors;
+    value(clusterBalanceLoss(l));
+    const t = clusterBalanceTerms(l);
+    tf.dispose([t.marginalEntropy, t.conditionalEntropy]);
+    assert.equal(tf.memory().numTensors, before);
+    assert.throws(() => clusterBalanceLoss(tf.zeros([3, 1]) as tf.Tensor2D), /\[batch, categories ≥ 2\], got \[3,1\]/);
+    l.dispose();
+  });
+
+  it("enters the AAE's generator phase with its weight, and only with a categorical code", () => {
+    const model = new AdversarialAutoencoder({ ...config, categories: 3 });
+    const rates = { reconstruction: 1e-3, discriminator: 1e-3, generator: 1e-3 };
+    const batch = { x: tf.tensor2d(Array.from(randomArray(24, 9, 0, 1)), [6, 4]), labels: new Int32Array(6), indices: Int32Array.from({ length: 6 }, (_, i) => i) };
+    const generatorValue = (balance: number) => value(model.phases({ prior: gaussianPrior(2), learningRates: rates, balance }).find((p) => p.name === "generator")!.loss(batch) as tf.Scalar);
+    const logits = tf.tidy(() => tf.slice(model.encoder.apply(batch.x) as tf.Tensor2D, [0, 2], [-1, 3]) as tf.Tensor2D);
+    const expected = value(clusterBalanceLoss(logits));
+    assert.ok(Math.abs(generatorValue(2) - generatorValue(0) - 2 * expected) < 1e-5, "the generator's loss grows by balance × clusterBalanceLoss");
+    assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: rates, balance: -1 }), /balance must be a weight ≥ 0/);
+    const plain = new AdversarialAutoencoder(config);
+    assert.throws(() => plain.phases({ prior: gaussianPrior(2), learningRates: rates, balance: 1 }), /balance needs a categorical code/);
+    tf.dispose([batch.x, logits]);
+    model.dispose();
+    plain.dispose();
   });
 });
 

@@ -5,3 +5,4 @@ export { contractivePenaltySigmoid, jacobianFrobeniusSquared, stochasticContract
 export { klToStandardNormal, klToStandardNormalPerDimension, gaussianLogDensity } from "./kl";
 export { elboTerms, negativeElbo, ElboTerms, DensityPrior } from "./elbo";
 export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy, ebganDiscriminatorLoss } from "./adversarial";
+export { clusterBalanceTerms, clusterBalanceLoss, ClusterBalanceTerms } from "./clusterBalance";

@@ -12,6 +12,7 @@ import { Batch } from "../data/dataset";
 import { oneHot } from "../data/labels";
 import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss } from "../losses/adversarial";
+import { clusterBalanceLoss } from "../losses/clusterBalance";
 import { Phase } from "../training/train";
 import { denseStack, layerVariables } from "./autoencoder";
 import { categoricalPrior, Prior } from "./priors";
@@ -48,6 +49,11 @@ export interface AaePhaseOptions {
   seed?: number;
   /** Semi-supervision: an endless source of labelled batches for a fourth phase (the caller's data). */
   labelled?: Iterator<Batch>;
+  /**
+   * Categorical code only: weight of the batch-balance term (clusterBalanceLoss, −I(x; y) on the
+   * batch) added to the generator phase, against collapse onto a few clusters. Default 0 (off).
+   */
+  balance?: number;
 }
 
 export class AdversarialAutoencoder {
@@ -140,6 +146,9 @@ export class AdversarialAutoencoder {
     let step = options.seed ?? 0;
     const k = this.categories;
     const categorical = k ? categoricalPrior(k) : undefined;
+    const balance = options.balance ?? 0;
+    if (!(balance >= 0)) throw new Error(`AdversarialAutoencoder.phases: balance must be a weight ≥ 0, got ${options.balance}`);
+    if (balance && !k) throw new Error("AdversarialAutoencoder.phases: balance needs a categorical code; build the AAE with `categories`");
     const ae = [...layerVariables(this.encoder, this.decoder)];
     const discriminators = layerVariables(...[this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
     const labelsFor = (b: Batch) => (this.config.labelClasses ? b.labels : undefined);
@@ -169,7 +178,9 @@ export class AdversarialAutoencoder {
         loss: (b) => {
           const { code, logits } = this.encodeParts(b.x);
           const g = generatorLoss(this.codeDiscriminator.apply(this.codeInput(code, labelsFor(b))) as tf.Tensor2D);
-          return categorical ? tf.add(g, generatorLoss(this.categoryDiscriminator!.apply(tf.softmax(logits!)) as tf.Tensor2D)) as tf.Scalar : g;
+          if (!categorical) return g;
+          const gy = tf.add(g, generatorLoss(this.categoryDiscriminator!.apply(tf.softmax(logits!)) as tf.Tensor2D)) as tf.Scalar;
+          return balance ? tf.add(gy, tf.mul(balance, clusterBalanceLoss(logits!))) as tf.Scalar : gy;
         },
       },
     ];
