@@ -6,6 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import { categoricalPrior, gaussianMixturePrior, gaussianPrior, swissRollPrior } from "../../lib/src/models/priors";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss, minimaxGeneratorLoss } from "../../lib/src/losses/adversarial";
 import { clusterBalanceLoss, clusterBalanceTerms } from "../../lib/src/losses/clusterBalance";
+import { virtualAdversarialLoss } from "../../lib/src/losses/virtualAdversarial";
+import { noiseSeed } from "../../lib/src/random";
 import { train, Phase } from "../../lib/src/training/train";
 import { collapseGuard } from "../../lib/src/training/collapse";
 import { TrainingCollapsedError, TrainingDivergedError } from "../../lib/src/training/errors";
@@ -18,7 +20,7 @@ import { elboTerms } from "../../lib/src/losses/elbo";
 import { gaussianLogDensity, klToStandardNormal } from "../../lib/src/losses/kl";
 import { endlessBatches } from "../../lib/src/data/labels";
 import { ImageDataset } from "../../lib/src/data/dataset";
-import { randomArray, seededRandomInts } from "./helpers";
+import { randomArray, relativeError, seededRandomInts } from "./helpers";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -293,6 +295,53 @@ describe("clusterBalanceLoss (the batch estimate of −I(x; y))", () => {
     tf.dispose([batch.x, logits]);
     model.dispose();
     plain.dispose();
+  });
+});
+
+describe("virtualAdversarialLoss", () => {
+  // A linear softmax classifier on 6 inputs, 3 classes: small enough to recompute everything by hand.
+  const W = tf.variable(tf.tensor2d(Array.from(randomArray(18, 21, -2, 2)), [6, 3]));
+  const x = tf.tensor2d(Array.from(randomArray(24, 22, 0, 1)), [4, 6]);
+  const logitsOf = (t: tf.Tensor2D) => tf.matMul(t, W) as tf.Tensor2D;
+  const klAt = (p: tf.Tensor2D, r: tf.Tensor) => tf.tidy(() => tf.mean(tf.sum(tf.mul(p, tf.sub(tf.log(p), tf.logSoftmax(logitsOf(tf.add(x, r) as tf.Tensor2D)))), 1)).dataSync()[0]);
+
+  it("is KL(p ‖ q(x + r_adv)), larger than along a random direction of the same length", () => {
+    const p = tf.softmax(logitsOf(x)) as tf.Tensor2D;
+    const vat = virtualAdversarialLoss(logitsOf, x, { radius: 0.5, seed: 5 });
+    const v = vat.dataSync()[0];
+    const random = tf.tidy(() => { const d = tf.randomNormal(x.shape, 0, 1, "float32", 99); return tf.mul(tf.div(d, tf.norm(d, 2, 1, true)), 0.5); });
+    assert.ok(v > 0 && v > klAt(p, random), `adversarial ${v} vs random ${klAt(p, random)}`);
+    const tiny = virtualAdversarialLoss(logitsOf, x, { radius: 1e-4, seed: 5 });
+    assert.ok(tiny.dataSync()[0] < 1e-6, "a vanishing radius gives a vanishing loss");
+    tf.dispose([p, vat, random, tiny]);
+  });
+
+  it("sends no gradient through the target or the perturbation: it equals the gradient of KL(p_const ‖ q(x + r_const))", () => {
+    const seed = 8, xi = 0.1, radius = 0.7;
+    const p = tf.tensor2d(tf.tidy(() => tf.softmax(logitsOf(x))).arraySync() as number[][]);
+    // r_adv recomputed by hand from the same random direction.
+    const r = tf.tidy(() => {
+      const d0 = tf.randomNormal(x.shape, 0, 1, "float32", noiseSeed(seed));
+      const d = tf.div(d0, tf.add(tf.norm(d0, 2, 1, true), 1e-12));
+      const g = tf.grad((dd: tf.Tensor) => tf.mean(tf.sum(tf.mul(p, tf.sub(tf.log(p), tf.logSoftmax(logitsOf(tf.add(x, tf.mul(xi, dd)) as tf.Tensor2D)))), 1)) as tf.Scalar)(d);
+      return tf.mul(tf.div(g, tf.add(tf.norm(g, 2, 1, true), 1e-12)), radius);
+    });
+    const ours = tf.variableGrads(() => virtualAdversarialLoss(logitsOf, x, { radius, xi, seed })).grads[W.name];
+    const reference = tf.variableGrads(() => tf.mean(tf.sum(tf.mul(p, tf.sub(tf.log(p), tf.logSoftmax(logitsOf(tf.add(x, r) as tf.Tensor2D)))), 1)) as tf.Scalar).grads[W.name];
+    assert.ok(relativeError(ours.dataSync(), reference.dataSync()) < 1e-4);
+    tf.dispose([p, r, ours, reference]);
+  });
+
+  it("takes one radius per row, leaks no tensors and names a wrong radius", () => {
+    const radii = tf.tensor2d([[0.5], [0.5], [0.5], [0.5]]);
+    const before = tf.memory().numTensors;
+    const a = virtualAdversarialLoss(logitsOf, x, { radius: radii, seed: 3 }), b = virtualAdversarialLoss(logitsOf, x, { radius: 0.5, seed: 3 });
+    assert.ok(Math.abs(a.dataSync()[0] - b.dataSync()[0]) < 1e-6, "a column of equal radii is one radius");
+    tf.dispose([a, b]);
+    assert.equal(tf.memory().numTensors, before);
+    assert.throws(() => virtualAdversarialLoss(logitsOf, x, { radius: 0 }), /radius must be a positive number or a \[batch, 1\] tensor for a batch of 4, got 0/);
+    assert.throws(() => virtualAdversarialLoss(logitsOf, x, { radius: tf.ones([3, 1]) as tf.Tensor2D }), /got shape \[3,1\]/);
+    radii.dispose();
   });
 });
 

@@ -1,0 +1,39 @@
+// Virtual adversarial training (Miyato et al. 2018), as IMSAT (Hu et al. 2017) uses it for clustering:
+// a classifier's prediction should not change under the small perturbation of the input that changes
+// it most. With p = q(y|x) held fixed as the target,
+//   r_adv = radius · g / ‖g‖,  g = ∇_d KL(p ‖ q(y | x + ξ d)) at a random unit direction d
+// (one power iteration towards the direction of largest change), and the loss is KL(p ‖ q(y | x + r_adv)).
+import * as tf from "@tensorflow/tfjs";
+import { noiseSeed } from "../random";
+
+/** The identity whose gradient is zero: the target of a consistency loss is a constant. */
+const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
+/** KL(p ‖ softmax(logits)) per row, averaged: p are probabilities [batch, K]. */
+function meanKl(p: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
+  return tf.mean(tf.sum(tf.mul(p, tf.sub(tf.log(tf.maximum(p, 1e-12)), tf.logSoftmax(logits))), 1)) as tf.Scalar;
+}
+
+export interface VirtualAdversarialOptions {
+  /** Length of each row's perturbation: one number, or one per row as [batch, 1]. */
+  radius: number | tf.Tensor2D;
+  /** Step of the finite difference that finds the direction (default 0.1). */
+  xi?: number;
+  seed?: number;
+}
+
+/** The VAT loss of `logitsOf` at x [batch, d], in nats; differentiable in the model's weights. */
+export function virtualAdversarialLoss(logitsOf: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, options: VirtualAdversarialOptions): tf.Scalar {
+  const { radius, xi = 0.1 } = options;
+  if (typeof radius === "number" ? !(radius > 0) : radius.rank !== 2 || radius.shape[0] !== x.shape[0] || radius.shape[1] !== 1) {
+    throw new Error(`virtualAdversarialLoss: radius must be a positive number or a [batch, 1] tensor for a batch of ${x.shape[0]}, got ${typeof radius === "number" ? radius : `shape [${radius.shape}]`}`);
+  }
+  return tf.tidy(() => {
+    const p = stopGradient(tf.softmax(logitsOf(x))) as tf.Tensor2D;
+    const unit = (t: tf.Tensor) => tf.div(t, tf.add(tf.norm(t, 2, 1, true), 1e-12));
+    const d = unit(tf.randomNormal(x.shape, 0, 1, "float32", noiseSeed(options.seed)));
+    const g = tf.grad((dd: tf.Tensor) => meanKl(p, logitsOf(tf.add(x, tf.mul(xi, dd)) as tf.Tensor2D)))(d);
+    const r = stopGradient(tf.mul(unit(g), radius));
+    return meanKl(p, logitsOf(tf.add(x, r) as tf.Tensor2D));
+  });
+}
