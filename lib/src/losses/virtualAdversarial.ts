@@ -5,9 +5,7 @@
 // (one power iteration towards the direction of largest change), and the loss is KL(p ‖ q(y | x + r_adv)).
 import * as tf from "@tensorflow/tfjs";
 import { noiseSeed } from "../random";
-
-/** The identity whose gradient is zero: the target of a consistency loss is a constant. */
-const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+import { stopGradient } from "../models/vqvae";  // the identity with zero gradient: a consistency target is a constant
 
 /** KL(p ‖ softmax(logits)) per row, averaged: p are probabilities [batch, K]. */
 function meanKl(p: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
