@@ -11,6 +11,16 @@ const N = 100_000;
 const half = () => tf.fill([N / 1000, 1000], 0.5);
 
 describe("corruption processes", () => {
+  it("a seed of 0 is a seed too (tfjs alone would draw from Math.random for it)", () => {
+    const x = tf.fill([4, 50], 0.5);
+    for (const corrupt of [(t: tf.Tensor) => gaussianNoise(t, 0.3, 0), (t: tf.Tensor) => maskingNoise(t, 0.5, 0), (t: tf.Tensor) => saltAndPepperNoise(t, 0.5, 0)]) {
+      const a = corrupt(x), b = corrupt(x);
+      assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+      tf.dispose([a, b]);
+    }
+    x.dispose();
+  });
+
   it("masking sets about a fraction p of pixels to 0 and leaves the rest unchanged", () => {
     const x = half();
     const y = maskingNoise(x, 0.3, 1);

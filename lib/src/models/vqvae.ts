@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
 import { layerVariables } from "./autoencoder";
+import { noiseSeed } from "../random";
 
 // tfjs types customGrad's callback loosely (its last argument may be a save function), hence the casts.
 
@@ -135,7 +136,7 @@ export class VqVae {
     const dead = counts.flatMap((c, i) => (c === 0 ? [i] : []));
     if (dead.length > 0) {
       const next = tf.tidy(() => {
-        const rows = tf.randomUniform([dead.length], 0, z.shape[0], "int32", seed) as tf.Tensor1D;
+        const rows = tf.randomUniform([dead.length], 0, z.shape[0], "int32", noiseSeed(seed)) as tf.Tensor1D;
         const picked = tf.add(tf.gather(z, rows), tf.randomNormal([dead.length, this.config.codeDim], 0, 0.01, "float32", seed + 1));
         const deadRows = tf.oneHot(tf.tensor1d(dead, "int32"), this.config.codebookSize).toFloat(); // [dead, K]
         const keep = tf.sub(1, deadRows.sum(0)).reshape([-1, 1]);
