@@ -12,6 +12,7 @@ import { train, Phase } from "../../lib/src/training/train";
 import { collapseGuard } from "../../lib/src/training/collapse";
 import { TrainingCollapsedError, TrainingDivergedError } from "../../lib/src/training/errors";
 import { AdversarialAutoencoder } from "../../lib/src/models/aae";
+import { layerVariables } from "../../lib/src/models/autoencoder";
 import { maximumMeanDiscrepancy } from "../../lib/src/metrics/mmd";
 import { clusteringAccuracy, minimumCostAssignment } from "../../lib/src/metrics/clusteringAccuracy";
 import { kMeans, nearestCentroid } from "../../lib/src/metrics/kMeans";
@@ -295,6 +296,53 @@ describe("clusterBalanceLoss (the batch estimate of −I(x; y))", () => {
     tf.dispose([batch.x, logits]);
     model.dispose();
     plain.dispose();
+  });
+});
+
+describe("the AAE's consistency phase (IMSAT: VAT + weighted balance on the categorical head)", () => {
+  const config = { inputSize: 4, hidden: [8], codeSize: 2, discriminatorHidden: [8], seed: 3, categories: 3 };
+  const rates = { reconstruction: 1e-3, discriminator: 1e-3, generator: 1e-3 };
+  const value = (t: tf.Scalar) => { const v = t.dataSync()[0]; t.dispose(); return v; };
+
+  it("is VAT at each image's own radius plus balance × (H(q) − μ·H(mean q)), moves only the encoder, and leaks nothing", () => {
+    const model = new AdversarialAutoencoder(config);
+    const x = tf.tensor2d(Array.from(randomArray(24, 9, 0, 1)), [6, 4]);
+    const batch = { x, labels: new Int32Array(6), indices: Int32Array.from([5, 4, 3, 2, 1, 0]) };
+    const radius = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    const phase = model.phases({ prior: gaussianPrior(2), learningRates: rates, seed: 7, consistency: { radius, balance: 0.5, marginalWeight: 3 } }).find((p) => p.name === "consistency")!;
+    assert.deepEqual(phase.variables.map((v) => v.name), layerVariables(model.encoder).map((v) => v.name));
+    const before = tf.memory().numTensors;
+    const out = phase.loss(batch) as { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+    const [loss, vat, bal] = [out.loss, out.terms.VAT, out.terms.balance].map(value);
+    assert.equal(tf.memory().numTensors, before, "the phase's loss leaks no tensors");
+    const logitsOf = (t: tf.Tensor2D) => tf.slice(model.encoder.apply(t) as tf.Tensor2D, [0, 2], [-1, 3]) as tf.Tensor2D;
+    // The same VAT by hand: the radii looked up by index (image 5 first), the phase's first seed.
+    const r = tf.tensor2d([0.6, 0.5, 0.4, 0.3, 0.2, 0.1], [6, 1]);
+    const expectedVat = value(virtualAdversarialLoss(logitsOf, x, { radius: r, seed: 104729 + 7 }));
+    const expectedBalance = value(tf.tidy(() => clusterBalanceLoss(logitsOf(x), 3)));
+    assert.ok(Math.abs(vat - expectedVat) < 1e-6, `VAT ${vat} vs ${expectedVat}`);
+    assert.ok(Math.abs(bal - expectedBalance) < 1e-6 && Math.abs(loss - (vat + 0.5 * bal)) < 1e-6, `${loss} vs ${vat} + 0.5 × ${bal}`);
+    tf.dispose([x, r]);
+    model.dispose();
+  });
+
+  it("weights the marginal entropy by μ: balanced sure rows give −μ log K", () => {
+    const rows = tf.tensor2d([[30, 0, 0], [0, 30, 0], [0, 0, 30]]);
+    assert.ok(Math.abs(value(clusterBalanceLoss(rows, 4)) + 4 * Math.log(3)) < 1e-5);
+    assert.throws(() => clusterBalanceLoss(rows, -1), /marginalWeight must be ≥ 0/);
+    rows.dispose();
+  });
+
+  it("says what is wrong: no categorical code, a radius that is not positive, too few radii for the batch", () => {
+    const plain = new AdversarialAutoencoder({ ...config, categories: undefined });
+    assert.throws(() => plain.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: 1 } }), /consistency needs a categorical code/);
+    const model = new AdversarialAutoencoder(config);
+    assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: [1, 0] } }), /radius must be positive/);
+    const phase = model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: [1, 1] } }).find((p) => p.name === "consistency")!;
+    const batch = { x: tf.zeros([2, 4]) as tf.Tensor2D, labels: new Int32Array(2), indices: Int32Array.from([0, 7]) };
+    assert.throws(() => phase.loss(batch), /radius has 2 entries but the batch has image 7/);
+    tf.dispose(batch.x);
+    [plain, model].forEach((m) => m.dispose());
   });
 });
 

@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { psnr } from "../../lib/src/metrics/psnr";
-import { knnAccuracy, pairwiseSquaredDistances, trustworthiness } from "../../lib/src/metrics/neighbours";
+import { knnAccuracy, kthNeighbourDistances, pairwiseSquaredDistances, trustworthiness } from "../../lib/src/metrics/neighbours";
 import { permutation } from "../../lib/src/random";
 import { randomArray, relativeError } from "./helpers";
 
@@ -187,5 +187,26 @@ describe("trustworthiness", () => {
     assert.throws(() => trustworthiness({ values, dim }, { values: low, dim: 2 }, k), /trustworthiness: 40 original points but 39 embedded ones/);
     assert.throws(() => trustworthiness({ values, dim }, { values, dim }, 0), /trustworthiness: k must be in 1\.\.19, got 0/);
     assert.throws(() => trustworthiness({ values, dim }, { values, dim }, 20), /k must be in 1\.\.19, got 20/);
+  });
+});
+
+describe("kthNeighbourDistances", () => {
+  it("is the distance to the k-th nearest other point, the same in any block size, without leaks", () => {
+    // Points on a line at 0, 1, 3, 7: nearest others of 0 are 1 (1), 3 (3), 7 (7).
+    const points = { values: [0, 0, 1, 0, 3, 0, 7, 0], dim: 2 };
+    const before = tf.memory().numTensors;
+    assert.deepEqual(Array.from(kthNeighbourDistances(points, 1)), [1, 1, 2, 4]);
+    assert.deepEqual(Array.from(kthNeighbourDistances(points, 2)), [3, 2, 3, 6]);
+    assert.deepEqual(Array.from(kthNeighbourDistances(points, 3, 3)), [7, 6, 4, 7]);
+    assert.equal(tf.memory().numTensors, before);
+    const cloud = { values: Array.from(randomArray(60, 4, -1, 1)), dim: 3 };
+    const whole = kthNeighbourDistances(cloud, 5), blocked = kthNeighbourDistances(cloud, 5, 7);
+    const dist = pairwiseSquaredDistances(cloud);
+    const bySort = Array.from({ length: 20 }, (_, i) => Math.sqrt(Array.from(dist.subarray(i * 20, (i + 1) * 20)).filter((_, j) => j !== i).sort((a, b) => a - b)[4]));
+    whole.forEach((d, i) => { assert.ok(Math.abs(d - bySort[i]) < 1e-4 && Math.abs(d - blocked[i]) < 1e-6, `row ${i}`); });
+  });
+
+  it("names a k it cannot honour", () => {
+    assert.throws(() => kthNeighbourDistances({ values: [0, 1, 2], dim: 1 }, 3), /k must be a whole number in 1..2, got 3/);
   });
 });

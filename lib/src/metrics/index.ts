@@ -1,7 +1,7 @@
 export { fitPca, pcaProject, pcaReconstruct, pcaFromScores, Pca } from "./pca";
 export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";
 export { psnr } from "./psnr";
-export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, Points } from "./neighbours";
+export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, kthNeighbourDistances, Points } from "./neighbours";
 export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";
 export { encodeDataset } from "./codes";
 export { iwaeBound, logMeanExp, logImportanceWeights, activeUnits, IwaeOptions } from "./iwae";

@@ -66,3 +66,29 @@ export function trustworthiness(original: Points, embedded: Points, k = 10): num
   }
   return 1 - (2 / (n * k * (2 * n - 3 * k - 1))) * penalty;
 }
+
+/**
+ * Distance from each row to its k-th nearest other row (Euclidean), in blocks of rows so that memory
+ * stays at blockSize × n. IMSAT sets each image's VAT radius to a fraction of this: a perturbation
+ * scaled to how crowded the image's neighbourhood is.
+ */
+export function kthNeighbourDistances(points: Points, k = 10, blockSize = 1000): Float32Array {
+  const n = points.values.length / points.dim;
+  if (!Number.isInteger(n)) throw new Error(`kthNeighbourDistances: ${points.values.length} values do not make rows of ${points.dim}`);
+  if (!(Number.isInteger(k) && k >= 1 && k < n)) throw new Error(`kthNeighbourDistances: k must be a whole number in 1..${n - 1}, got ${k}`);
+  const out = new Float32Array(n);
+  const all = tf.tensor2d(Float32Array.from(points.values), [n, points.dim]);
+  const sq = tf.tidy(() => tf.sum(tf.square(all), 1));
+  for (let start = 0; start < n; start += blockSize) {
+    const rows = Math.min(blockSize, n - start);
+    const nearest = tf.tidy(() => {
+      const block = all.slice([start, 0], [rows, points.dim]);
+      const d2 = tf.add(tf.sub(sq.slice([start], [rows]).reshape([rows, 1]), tf.mul(2, tf.matMul(block, all, false, true))), sq.reshape([1, n]));
+      // The k + 1 smallest: the row itself (distance 0) comes first.
+      return tf.neg(tf.topk(tf.neg(d2), k + 1).values).dataSync();
+    });
+    for (let i = 0; i < rows; i++) out[start + i] = Math.sqrt(Math.max(0, nearest[i * (k + 1) + k]));
+  }
+  tf.dispose([all, sq]);
+  return out;
+}

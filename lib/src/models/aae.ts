@@ -13,6 +13,7 @@ import { oneHot } from "../data/labels";
 import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss } from "../losses/adversarial";
 import { clusterBalanceLoss } from "../losses/clusterBalance";
+import { virtualAdversarialLoss } from "../losses/virtualAdversarial";
 import { Phase } from "../training/train";
 import { denseStack, layerVariables } from "./autoencoder";
 import { categoricalPrior, Prior } from "./priors";
@@ -54,6 +55,24 @@ export interface AaePhaseOptions {
    * batch) added to the generator phase, against collapse onto a few clusters. Default 0 (off).
    */
   balance?: number;
+  /**
+   * Categorical code only: a fifth phase that trains the categorical head as IMSAT does (Hu et al.
+   * 2017): virtual adversarial consistency (the cluster of an image should not change under the small
+   * perturbation that changes it most) plus the balance term with the marginal weighted μ.
+   */
+  consistency?: ConsistencyOptions;
+}
+
+export interface ConsistencyOptions {
+  /**
+   * The VAT radius: one number, or one per training image, looked up by the batch's indices (IMSAT:
+   * 0.25 × the distance to the 10th nearest training image, see metrics.kthNeighbourDistances).
+   */
+  radius: number | ArrayLike<number>;
+  /** Weight of the balance term mean H(q) − μ·H(mean q) in this phase (default 0.3, IMSAT's 4 for μ). */
+  balance?: number;
+  marginalWeight?: number;
+  learningRate?: number;
 }
 
 export class AdversarialAutoencoder {
@@ -184,6 +203,7 @@ export class AdversarialAutoencoder {
         },
       },
     ];
+    if (options.consistency) phases.push(this.consistencyPhase(options.consistency, options.seed ?? 0));
     if (options.labelled) {
       if (!k) throw new Error("AdversarialAutoencoder.phases: semi-supervision needs a categorical code; build the AAE with `categories`");
       const source = options.labelled;
@@ -197,6 +217,29 @@ export class AdversarialAutoencoder {
       });
     }
     return phases;
+  }
+
+  private consistencyPhase(options: ConsistencyOptions, seed: number): Phase {
+    const k = this.categories;
+    if (!k) throw new Error("AdversarialAutoencoder.phases: consistency needs a categorical code; build the AAE with `categories`");
+    const { radius, balance = 0.3, marginalWeight = 4 } = options;
+    const perImage = typeof radius !== "number";
+    if (perImage ? !Array.from(radius).every((r) => r > 0) : !(radius > 0)) throw new Error("AdversarialAutoencoder.phases: consistency.radius must be positive (one number, or one per training image)");
+    const logitsOf = (x: tf.Tensor2D) => this.encodeParts(x).logits!;
+    let step = seed;
+    return {
+      name: "consistency", variables: layerVariables(this.encoder), optimizer: tf.train.adam(options.learningRate ?? 1e-3),
+      loss: (b) => {
+        if (perImage && b.indices.some((i) => i >= radius.length)) throw new Error(`AdversarialAutoencoder: consistency.radius has ${radius.length} entries but the batch has image ${Math.max(...b.indices)}; give one radius per training image`);
+        const stepSeed = 104729 + step++;
+        return tf.tidy(() => {
+          const r = perImage ? tf.tensor2d(Float32Array.from(b.indices, (i) => radius[i]), [b.x.shape[0], 1]) : radius;
+          const vat = virtualAdversarialLoss(logitsOf, b.x, { radius: r, seed: stepSeed });
+          const bal = clusterBalanceLoss(logitsOf(b.x), marginalWeight);
+          return { loss: tf.add(vat, tf.mul(balance, bal)) as tf.Scalar, terms: { VAT: vat, balance: bal } };
+        });
+      },
+    };
   }
 
   get variables(): tf.Variable[] {
