@@ -27,7 +27,7 @@ function parseArgs(argv) {
 
 /** The notebooks of a run, in course order, with what the runner recorded about each. */
 function readRun(from) {
-  const names = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort() : [];
+  const names = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort() : [];
   if (!names.length) {
     throw new Error(`no executed notebooks in ${from}. Run the course first (\`npm run course\`, about 20 minutes), or point --from at a run's output folder.`);
   }
@@ -141,13 +141,13 @@ function indexPage(run, md) {
   const rows = run.notebooks.map((e) => {
     const results = Object.entries(e.results).map(([k, v]) => `<li><code>${escapeHtml(k)}</code> ${escapeHtml(formatValue(v))}</li>`).join("");
     const status = !e.summary ? "" : e.summary.ok ? `<span class="ok">ran in ${Math.round(e.summary.seconds)} s</span>` : `<span class="failed">failed</span>`;
-    return `<tr><td class="num">${e.name.slice(0, 2)}</td><td><a href="${e.name}.html">${escapeHtml(e.title)}</a><div class="lead">${md(e.lead)}</div>${status}</td><td><ul class="results">${results}</ul></td></tr>`;
+    return `<tr><td class="num">${e.name.split("-")[0]}</td><td><a href="${e.name}.html">${escapeHtml(e.title)}</a><div class="lead">${md(e.lead)}</div>${status}</td><td><ul class="results">${results}</ul></td></tr>`;
   }).join("\n");
   const modeNote = run.mode === "full"
     ? "These pages show a full-mode run: the settings each notebook states as its defaults."
     : `These pages show a <strong>${escapeHtml(run.mode)}-mode</strong> run (fewer epochs, smaller subsets): its numbers are not the course's results.`;
   const body = `<h1>Autoencoders in TypeScript</h1>
-<p>A course on autoencoders in TypeScript notebooks, from the linear autoencoder and its equivalence with PCA onwards. Every number below was computed by the notebook it belongs to, on Fashion-MNIST, in the run this book was built from.</p>
+<p>A course on autoencoders in TypeScript notebooks, from the linear autoencoder and its equivalence with PCA onwards. Every number below was computed by the notebook it belongs to, on MNIST or Fashion-MNIST, in the run this book was built from.</p>
 <p class="run">${modeNote}${run.date ? ` Run finished ${escapeHtml(run.date.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}.` : ""}</p>
 <table class="syllabus"><thead><tr><th>#</th><th>Notebook</th><th>Results it recorded</th></tr></thead><tbody>
 ${rows}

@@ -27,7 +27,7 @@ function parseArgs(argv) {
   opts.out = path.resolve(opts.out || path.join(root, "build", opts.mode === "full" ? "course" : "test-run"));
   if (!opts.notebooks.length) {
     const dir = path.join(root, "notebooks");
-    opts.notebooks = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
+    opts.notebooks = fs.readdirSync(dir).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
   }
   return opts;
 }

@@ -31,7 +31,7 @@ before(async () => {
   assert.ok(fs.existsSync(from), `no executed notebooks in ${from}: run \`npm test\` (or \`npm run course\` and set AE_BOOK_FROM=build/course) first`);
   const built = await buildBook({ from, out: site });
   assert.deepEqual(built.problems, [], "formulas KaTeX could not typeset");
-  pages = fs.readdirSync(site).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
+  pages = fs.readdirSync(site).filter((f) => /^\d\d[a-z]?-.*\.html$/.test(f)).sort();
   // Any static host: files as they are, nothing else.
   server = http.createServer((req, res) => {
     const file = path.join(site, decodeURIComponent(new URL(req.url!, "http://x").pathname));
@@ -74,7 +74,7 @@ describe("the course as a book (Chromium)", () => {
     } finally { await page.context().close(); }
   });
 
-  for (const name of pages.length ? pages : fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d\d-/.test(f)).map((f) => f.replace(".ipynb", ".html")).sort()) {
+  for (const name of pages.length ? pages : fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d\d[a-z]?-/.test(f)).map((f) => f.replace(".ipynb", ".html")).sort()) {
     it(`${name}: math typeset, charts drawn, clean console`, async () => {
       const { page, problems } = await open(name);
       try {

@@ -26,7 +26,7 @@ const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
 
 const wanted = (process.env.AE_E2E_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const notebooks = fs.readdirSync(path.join(root, "notebooks"))
-  .filter((f) => /^\d\d-.*\.ipynb$/.test(f) && (!wanted.length || wanted.some((w) => f.startsWith(w))))
+  .filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f) && (!wanted.length || wanted.some((w) => f.startsWith(w))))
   .sort();
 
 let server: ChildProcess;

@@ -29,7 +29,7 @@ function mathExtension(problems) {
 
 /** A link to another notebook of the course (`04-deep-autoencoder.ipynb#…`) points at its page. */
 function notebookLinksToPages(token) {
-  if (token.type === "link") token.href = token.href.replace(/^(?:\.\/)?(\d\d-[^/#?]+)\.ipynb(?=$|#)/, "$1.html");
+  if (token.type === "link") token.href = token.href.replace(/^(?:\.\/)?(\d\d[a-z]?-[^/#?]+)\.ipynb(?=$|#)/, "$1.html");
 }
 
 function escapeHtml(s) {

@@ -7,7 +7,7 @@ export { pretrainLayerwise, PretrainOptions } from "./stackedPretraining";
 export { VariationalAutoencoder, VaeConfig, Posterior, DecoderLikelihood, reparameterize } from "./vae";
 export { SemiSupervisedVae, M2Config } from "./m2";
 export { M1Codes, StackedM1M2, M1M2Config, posteriorMeans } from "./m1m2";
-export { AdversarialAutoencoder, AaeConfig, AaeLearningRates, AaePhaseOptions } from "./aae";
+export { AdversarialAutoencoder, AaeConfig, AaeLearningRates, AaePhaseOptions, ConsistencyOptions } from "./aae";
 export { Prior, gaussianPrior, gaussianMixturePrior, swissRollPrior, categoricalPrior, MixtureOptions, SwissRollOptions } from "./priors";
 export { Gan, GanConfig, GanPhaseOptions } from "./gan";
 export { VqVae, VqVaeConfig, stopGradient, straightThrough, nearestCodes, codebookUsage } from "./vqvae";
