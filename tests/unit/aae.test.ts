@@ -6,7 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import { categoricalPrior, gaussianMixturePrior, gaussianPrior, swissRollPrior } from "../../lib/src/models/priors";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss, minimaxGeneratorLoss } from "../../lib/src/losses/adversarial";
 import { clusterBalanceLoss, clusterBalanceTerms } from "../../lib/src/losses/clusterBalance";
-import { virtualAdversarialLoss } from "../../lib/src/losses/virtualAdversarial";
+import { adaptiveRadius, virtualAdversarialLoss } from "../../lib/src/losses/virtualAdversarial";
+import { kthNeighbourDistances } from "../../lib/src/metrics/neighbours";
 import { noiseSeed } from "../../lib/src/random";
 import { train, Phase } from "../../lib/src/training/train";
 import { collapseGuard } from "../../lib/src/training/collapse";
@@ -390,6 +391,22 @@ describe("virtualAdversarialLoss", () => {
     assert.throws(() => virtualAdversarialLoss(logitsOf, x, { radius: 0 }), /radius must be a positive number or a \[batch, 1\] tensor for a batch of 4, got 0/);
     assert.throws(() => virtualAdversarialLoss(logitsOf, x, { radius: tf.ones([3, 1]) as tf.Tensor2D }), /got shape \[3,1\]/);
     radii.dispose();
+  });
+
+  it("with the caller's logits at x gives the same loss as computing them itself", () => {
+    const logits = logitsOf(x);
+    const own = virtualAdversarialLoss(logitsOf, x, { radius: 0.5, seed: 5 }), given = virtualAdversarialLoss(logitsOf, x, { radius: 0.5, seed: 5, logits });
+    assert.ok(Math.abs(own.dataSync()[0] - given.dataSync()[0]) < 1e-7, `${own.dataSync()[0]} vs ${given.dataSync()[0]}`);
+    tf.dispose([logits, own, given]);
+  });
+
+  it("adaptiveRadius is the fraction of each row's k-th neighbour distance", () => {
+    const points = { values: [0, 0, 1, 0, 3, 0, 7, 0], dim: 2 };
+    assert.deepEqual(Array.from(adaptiveRadius(points, 0.5, 2)), [1.5, 1, 1.5, 3]);
+    const cloud = { values: Array.from(randomArray(60, 4, -1, 1)), dim: 3 };
+    const defaults = adaptiveRadius(cloud), tenth = kthNeighbourDistances(cloud, 10);
+    defaults.forEach((r, i) => assert.ok(Math.abs(r - 0.25 * tenth[i]) < 1e-7, `row ${i}: IMSAT's 0.25 × the 10th neighbour`));
+    assert.throws(() => adaptiveRadius(points, 0), /fraction must be positive, got 0/);
   });
 });
 

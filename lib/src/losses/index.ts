@@ -6,4 +6,4 @@ export { klToStandardNormal, klToStandardNormalPerDimension, gaussianLogDensity 
 export { elboTerms, negativeElbo, ElboTerms, DensityPrior } from "./elbo";
 export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy, ebganDiscriminatorLoss } from "./adversarial";
 export { clusterBalanceTerms, clusterBalanceLoss, ClusterBalanceTerms } from "./clusterBalance";
-export { virtualAdversarialLoss, VirtualAdversarialOptions } from "./virtualAdversarial";
+export { virtualAdversarialLoss, adaptiveRadius, VirtualAdversarialOptions } from "./virtualAdversarial";

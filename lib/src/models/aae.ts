@@ -66,7 +66,7 @@ export interface AaePhaseOptions {
 export interface ConsistencyOptions {
   /**
    * The VAT radius: one number, or one per training image, looked up by the batch's indices (IMSAT:
-   * 0.25 × the distance to the 10th nearest training image, see metrics.kthNeighbourDistances).
+   * 0.25 × the distance to the 10th nearest training image: losses.adaptiveRadius).
    */
   radius: number | ArrayLike<number>;
   /** Weight of the balance term mean H(q) − μ·H(mean q) in this phase (default 0.3, IMSAT's 4 for μ). */
@@ -234,8 +234,9 @@ export class AdversarialAutoencoder {
         const stepSeed = 104729 + step++;
         return tf.tidy(() => {
           const r = perImage ? tf.tensor2d(Float32Array.from(b.indices, (i) => radius[i]), [b.x.shape[0], 1]) : radius;
-          const vat = virtualAdversarialLoss(logitsOf, b.x, { radius: r, seed: stepSeed });
-          const bal = clusterBalanceLoss(logitsOf(b.x), marginalWeight);
+          const logits = logitsOf(b.x);
+          const vat = virtualAdversarialLoss(logitsOf, b.x, { radius: r, seed: stepSeed, logits });
+          const bal = clusterBalanceLoss(logits, marginalWeight);
           return { loss: tf.add(vat, tf.mul(balance, bal)) as tf.Scalar, terms: { VAT: vat, balance: bal } };
         });
       },
