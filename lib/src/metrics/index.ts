@@ -14,3 +14,4 @@ export { PackedCodes, packBits, hammingDistances, hammingRanking, rankingScores,
 export { laplacianVariance } from "./sharpness";
 export { meanAndStd, classificationAccuracy } from "./summary";
 export { labelSpreading, LabelSpreadingOptions } from "./labelSpreading";
+export { frechetDistance, frechetDistanceBetweenGaussians, gaussianStatistics, GaussianStatistics } from "./frechet";

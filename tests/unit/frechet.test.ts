@@ -1,0 +1,62 @@
+// The Fréchet distance of notebook 12: zero for identical sets, the closed forms for shifted and
+// scaled sets and for two 2-D Gaussians, clear errors, no leaks.
+import { before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Matrix } from "ml-matrix";
+import { frechetDistance, frechetDistanceBetweenGaussians, gaussianStatistics } from "../../lib/src/metrics/frechet";
+import { randomTensor } from "./helpers";
+
+before(async () => {
+  await tf.setBackend("cpu");
+});
+
+const gaussian = (mean: number[], covariance: number[][]) => ({ mean: Float64Array.from(mean), covariance: new Matrix(covariance), count: 100 });
+
+describe("frechetDistance", () => {
+  it("is 0 for a set against itself, and exactly ‖c‖² for the set shifted by c", () => {
+    const x = randomTensor([300, 5], 1) as tf.Tensor2D;
+    assert.ok(Math.abs(frechetDistance(x, x)) < 1e-4, "identical sets");
+    const c = [0.5, -1, 0, 2, 0.1];
+    const shifted = tf.add(x, tf.tensor1d(c)) as tf.Tensor2D;
+    const expected = c.reduce((s, v) => s + v * v, 0);
+    assert.ok(Math.abs(frechetDistance(x, shifted) - expected) < 1e-4, `shift: ${frechetDistance(x, shifted)} vs ${expected}`);
+  });
+
+  it("is (s − 1)² tr Σ for the set scaled by s about its mean", () => {
+    const x = randomTensor([400, 4], 2) as tf.Tensor2D;
+    const trace = gaussianStatistics(x).covariance.trace();
+    const mean = tf.mean(x, 0, true);
+    const scaled = tf.add(mean, tf.mul(3, tf.sub(x, mean))) as tf.Tensor2D;
+    assert.ok(Math.abs(frechetDistance(x, scaled) - 4 * trace) < 1e-4 * trace);
+  });
+
+  it("matches the closed form for two 2-D Gaussians whose covariances do not commute", () => {
+    const a = gaussian([0, 0], [[4, 0], [0, 1]]), b = gaussian([1, 2], [[2, 1], [1, 2]]);
+    // For 2 × 2 matrices, tr √M = √(tr M + 2 √det M) with M = Σa Σb (its eigenvalues are those of Σa^½ Σb Σa^½).
+    const m = new Matrix([[4, 0], [0, 1]]).mmul(new Matrix([[2, 1], [1, 2]]));
+    const det = m.get(0, 0) * m.get(1, 1) - m.get(0, 1) * m.get(1, 0);
+    const expected = 5 + 5 + 4 - 2 * Math.sqrt(m.trace() + 2 * Math.sqrt(det));
+    assert.ok(Math.abs(frechetDistanceBetweenGaussians(a, b) - expected) < 1e-9, `${frechetDistanceBetweenGaussians(a, b)} vs ${expected}`);
+    assert.ok(Math.abs(frechetDistanceBetweenGaussians(b, a) - expected) < 1e-9, "symmetric");
+    // N(0, s² I) against N(0, I) in d dimensions: d (s − 1)².
+    assert.ok(Math.abs(frechetDistanceBetweenGaussians(gaussian([0, 0, 0], [[9, 0, 0], [0, 9, 0], [0, 0, 9]]), gaussian([0, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]])) - 12) < 1e-9);
+  });
+
+  it("computes the covariance of the rows (unbiased)", () => {
+    const s = gaussianStatistics(tf.tensor2d([[0, 0], [2, 0], [0, 2], [2, 2]]));
+    assert.deepEqual(Array.from(s.mean), [1, 1]);
+    assert.ok(Math.abs(s.covariance.get(0, 0) - 4 / 3) < 1e-6 && Math.abs(s.covariance.get(0, 1)) < 1e-6);
+  });
+
+  it("rejects sets of different sizes or feature lengths, and leaks no tensors", () => {
+    const x = randomTensor([50, 3], 3) as tf.Tensor2D, y = randomTensor([60, 3], 4) as tf.Tensor2D, z = randomTensor([50, 4], 5) as tf.Tensor2D;
+    assert.throws(() => frechetDistance(x, y), /50 and 60 rows; use the same number of images/);
+    assert.throws(() => frechetDistance(x, z), /same d/);
+    assert.throws(() => gaussianStatistics(tf.zeros([1, 3]) as tf.Tensor2D), /at least 2 rows/);
+    assert.throws(() => frechetDistanceBetweenGaussians(gaussian([0], [[1]]), gaussian([0, 0], [[1, 0], [0, 1]])), /dimensions 1 and 2/);
+    const before = tf.memory().numTensors;
+    frechetDistance(x, x);
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
