@@ -3,11 +3,11 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { codebookUsage, nearestCodes, stopGradient, straightThrough, VqVae } from "../../lib/src/models/vqvae";
+import { codebookUsage, fitIndependentIndexPrior, nearestCodes, sampleIndependentIndices, stopGradient, straightThrough, VqVae } from "../../lib/src/models/vqvae";
 import { Ebgan } from "../../lib/src/models/ebgan";
 import { Gan } from "../../lib/src/models/gan";
 import { denseStack, layerVariables } from "../../lib/src/models/autoencoder";
-import { ebganDiscriminatorLoss } from "../../lib/src/losses/adversarial";
+import { discriminatorLoss, ebganDiscriminatorLoss } from "../../lib/src/losses/adversarial";
 import { laplacianVariance } from "../../lib/src/metrics/sharpness";
 import { randomArray } from "./helpers";
 
@@ -104,6 +104,71 @@ describe("VqVae", () => {
     assert.equal(vq.restartDeadCodes(x, 8) < 5, true, "fewer dead entries after the restart");
     vq.dispose();
   });
+
+  it("with moving averages, one update sets each chosen entry to the decayed mean of its vectors", () => {
+    const vq = new VqVae({ codebookSize: 4, codeDim: 3, codebookUpdate: "ema", emaDecay: 0.5, seed: 4 });
+    assert.ok(!vq.variables.some((v) => v.name === vq.codebook.name), "the optimiser does not train the codebook");
+    const out = vq.loss(x);
+    assert.deepEqual(Object.keys(out.terms).sort(), ["commitment", "reconstruction"]);
+    tf.dispose([out.loss, ...Object.values(out.terms)]);
+    const old = vq.codebook.arraySync() as number[][];
+    const z = vq.encodeVectors(x).arraySync() as number[][];
+    const chosen = Array.from(vq.codeIndices(x).dataSync());
+    const before = tf.memory().numTensors;
+    vq.updateCodebook(x);
+    assert.equal(tf.memory().numTensors, before, "the update leaks nothing");
+    // By hand: N_k = 0.5·1 + 0.5·n_k, m_k = 0.5·e_k + 0.5·Σz; smoothing changes N_k by ~1e-5 only.
+    const entries = vq.codebook.arraySync() as number[][];
+    for (let k = 0; k < 4; k++) {
+      const mine = z.filter((_, i) => chosen[i] === k);
+      const count = 0.5 + 0.5 * mine.length;
+      const expected = old[k].map((e, j) => (0.5 * e + 0.5 * mine.reduce((s, v) => s + v[j], 0)) / count);
+      assert.ok(close(entries[k], expected, 1e-3), `entry ${k} (${mine.length} vectors): ${entries[k]} vs ${expected}`);
+    }
+    assert.throws(() => new VqVae({ codebookSize: 4, codeDim: 3 }).updateCodebook(x), /learns its codebook by the loss; build it with codebookUpdate: "ema"/);
+    assert.throws(() => new VqVae({ codebookSize: 4, codeDim: 3, emaDecay: 1 }), /emaDecay must be in \(0, 1\)/);
+    vq.dispose();
+  });
+
+  it("k-means initialisation puts every entry where vectors are, and a restart resets its moving averages", () => {
+    const vq = new VqVae({ codebookSize: 6, codeDim: 4, codebookUpdate: "ema", seed: 5 });
+    vq.initialiseCodebookByKMeans(x, 1);
+    assert.equal(codebookUsage(vq.codeIndices(x).dataSync(), 6).codesUsed, 6, "k-means centroids are all chosen by the vectors they came from");
+    // Push entry 5 far away: it is dead, and restarting it moves both the entry and its running sum.
+    vq.codebook.assign(tf.tidy(() => tf.concat([vq.codebook.slice([0, 0], [5, 4]), tf.fill([1, 4], 1e3)]) as tf.Tensor2D));
+    assert.equal(vq.restartDeadCodes(x, 9), 1);
+    const entry = (vq.codebook.arraySync() as number[][])[5];
+    assert.ok(entry.every((v) => Math.abs(v) < 100), "the dead entry moved next to an encoder output");
+    vq.updateCodebook(x);
+    assert.ok((vq.codebook.arraySync() as number[][])[5].every((v) => Math.abs(v) < 100), "its moving averages restarted with it (not from the old far value)");
+    vq.dispose();
+  });
+
+  it("without quantisation: the same networks on the continuous code, no indices", () => {
+    const vq = new VqVae({ codebookSize: 4, codeDim: 3, quantise: false, seed: 6 });
+    assert.ok(!vq.variables.some((v) => v.name === vq.codebook.name));
+    const out = vq.loss(x);
+    assert.deepEqual(Object.keys(out.terms), ["reconstruction"]);
+    assert.deepEqual(vq.reconstruct(x).shape, [4, 784]);
+    assert.throws(() => vq.codeIndices(x), /quantise: false and has no codes/);
+    vq.dispose();
+  });
+});
+
+describe("independent prior over index grids", () => {
+  it("counts each position's indices with smoothing and samples grids from them", () => {
+    // Two images of 2 positions, K = 3: position 0 saw 0, 0; position 1 saw 2, 1.
+    const logp = fitIndependentIndexPrior(Int32Array.from([0, 2, 0, 1]), 2, 3, 1);
+    const p = (tf.exp(logp).arraySync() as number[][]);
+    assert.ok(close(p[0], [3 / 5, 1 / 5, 1 / 5]) && close(p[1], [1 / 5, 2 / 5, 2 / 5]));
+    const sure = fitIndependentIndexPrior(Int32Array.from([2, 0, 2, 0]), 2, 3, 0);
+    const before = tf.memory().numTensors;
+    const grids = sampleIndependentIndices(sure, 5, 1);
+    assert.deepEqual(Array.from(grids.dataSync()), [2, 0, 2, 0, 2, 0, 2, 0, 2, 0], "image by image, position by position");
+    assert.equal(tf.memory().numTensors, before + 1, "only the result is new");
+    assert.deepEqual(Array.from(sampleIndependentIndices(logp, 4, 3).dataSync()), Array.from(sampleIndependentIndices(logp, 4, 3).dataSync()), "seeded");
+    assert.throws(() => fitIndependentIndexPrior(Int32Array.from([0, 1, 2]), 2, 3), /do not make whole images of 2 positions/);
+  });
 });
 
 describe("EBGAN", () => {
@@ -147,6 +212,30 @@ describe("Gan and leaky ReLU layers", () => {
     assert.deepEqual(g.variables.map((v) => v.name), layerVariables(gan.generator).map((v) => v.name));
     assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, generatorObjective: "wasserstein" as any }), /generatorObjective must be/);
     assert.throws(() => new Gan({ noiseSize: 0, outputSize: 2, generatorHidden: [], discriminatorHidden: [] }), /noiseSize must be a positive integer/);
+    gan.dispose();
+  });
+
+  it("with a tanh output the discriminator sees [−1, 1] and samples come back in [0, 1]; one-sided smoothing", () => {
+    const gan = new Gan({ noiseSize: 3, outputSize: 784, generatorHidden: [8], discriminatorHidden: [], discriminatorFilters: [2, 2],
+      outputActivation: "tanh", hiddenActivation: "leakyRelu", generatorBatchNorm: true, seed: 2 });
+    assert.ok(gan.generator.layers.some((l) => l.getClassName() === "BatchNormalization"));
+    assert.ok(gan.discriminator.layers.some((l) => l.getClassName() === "Conv2D"));
+    const s = gan.sample(6, 1).dataSync();
+    assert.ok(s.every((v) => v >= 0 && v <= 1) && s.some((v) => v < 0.5) && s.some((v) => v > 0.5), "pixels in [0, 1] on both sides of ½");
+    // The real term against label 0.9: 0.9·softplus(−a) + 0.1·softplus(a), by hand for a = 2.
+    const sp = (v: number) => Math.log(1 + Math.exp(v));
+    const loss = discriminatorLoss(tf.tensor2d([[2]]), tf.tensor2d([[-1]]), 0.9).dataSync()[0];
+    assert.ok(Math.abs(loss - (0.9 * sp(-2) + 0.1 * sp(2) + sp(-1))) < 1e-6);
+    // The discriminator phase shows it real images as 2x − 1: a batch of black images is seen as −1s.
+    const [d] = gan.phases({ learningRates: { discriminator: 1e-3, generator: 1e-3 }, realLabel: 0.9, seed: 1 });
+    const black = { x: tf.zeros([2, 784]) as tf.Tensor2D, labels: new Int32Array(2), indices: new Int32Array(2) };
+    const out = d.loss(black) as { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+    // The phase's first step draws its noise from seed 104729 · 2 and runs the generator in training mode.
+    const fake = gan.discriminate(gan.generator.apply(tf.randomNormal([2, 3], 0, 1, "float32", 104729 * 2), { training: true }) as tf.Tensor2D);
+    const expected = discriminatorLoss(gan.discriminate(tf.fill([2, 784], -1) as tf.Tensor2D), fake, 0.9).dataSync()[0];
+    assert.ok(Math.abs(out.loss.dataSync()[0] - expected) < 1e-5, `${out.loss.dataSync()[0]} vs ${expected}`);
+    assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, realLabel: 0.3 }), /realLabel must be in \(0.5, 1\]/);
+    assert.throws(() => new Gan({ noiseSize: 2, outputSize: 2, generatorHidden: [], discriminatorHidden: [], discriminatorFilters: [2, 2] }), /needs 28 × 28 images/);
     gan.dispose();
   });
 });

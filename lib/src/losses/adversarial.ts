@@ -8,10 +8,17 @@ function checkLogits(what: string, ...logits: tf.Tensor[]) {
   }
 }
 
-/** The discriminator's loss: −mean log D(real) − mean log(1 − D(fake)). */
-export function discriminatorLoss(realLogits: tf.Tensor2D, fakeLogits: tf.Tensor2D): tf.Scalar {
+/**
+ * The discriminator's loss: −mean log D(real) − mean log(1 − D(fake)). With realLabel r < 1 (one-sided
+ * label smoothing) the real term is the cross-entropy against r: −mean [r log D(real) + (1 − r) log(1 − D(real))],
+ * so D is never rewarded for being certain about real images; fakes keep the target 0.
+ */
+export function discriminatorLoss(realLogits: tf.Tensor2D, fakeLogits: tf.Tensor2D, realLabel = 1): tf.Scalar {
   checkLogits("discriminatorLoss", realLogits, fakeLogits);
-  return tf.tidy(() => tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar);
+  return tf.tidy(() => {
+    const realTerm = realLabel === 1 ? tf.softplus(tf.neg(realLogits)) : tf.add(tf.mul(realLabel, tf.softplus(tf.neg(realLogits))), tf.mul(1 - realLabel, tf.softplus(realLogits)));
+    return tf.add(tf.mean(realTerm), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar;
+  });
 }
 
 /** The non-saturating generator loss: −mean log D(fake). Strong gradients exactly when D rejects the fakes. */

@@ -12,10 +12,22 @@ export interface GanConfig {
   outputSize: number;
   generatorHidden: number[];
   discriminatorHidden: number[];
-  /** "sigmoid" for pixels in [0, 1]; "linear" for points anywhere (default). */
-  outputActivation?: "linear" | "sigmoid";
+  /**
+   * "linear" for points anywhere (default); "sigmoid" for pixels in [0, 1]; "tanh" for pixels too, the
+   * DCGAN recipe: the generator works in [−1, 1], real images are shown to the discriminator as 2x − 1,
+   * and `sample` maps back to [0, 1], so callers only ever see pixels in [0, 1].
+   */
+  outputActivation?: "linear" | "sigmoid" | "tanh";
   /** Activation of every hidden layer of both networks (default "relu"; "leakyRelu" has slope 0.2 below 0). */
   hiddenActivation?: "relu" | "leakyRelu";
+  /**
+   * Filters of a convolutional discriminator for 28 × 28 images (two 4 × 4 stride-2 convolutions,
+   * 28 → 14 → 7, leaky ReLU, then one logit) in place of the dense `discriminatorHidden` layers.
+   * Convolutions see neighbouring pixels together, so isolated speckle is easy for them to reject.
+   */
+  discriminatorFilters?: [number, number];
+  /** Batch normalisation after every hidden layer of the generator (DCGAN; default false). */
+  generatorBatchNorm?: boolean;
   seed?: number;
 }
 
@@ -23,8 +35,38 @@ export interface GanPhaseOptions {
   learningRates: { discriminator: number; generator: number };
   /** The generator's loss: "non-saturating" (default, −log D(G(z))) or "minimax" (log(1 − D(G(z)))). */
   generatorObjective?: "non-saturating" | "minimax";
+  /** Target of real samples in the discriminator's loss: 1 (default), or 0.9 for one-sided label smoothing. */
+  realLabel?: number;
   /** Seed of the noise (step s uses seed + s). */
   seed?: number;
+}
+
+/** Dense → batch norm → activation for each hidden layer, then a dense output layer. */
+function batchNormStack(sizes: number[], inputSize: number, hidden: "relu" | "leakyRelu", output: string, seed: number, name: string): tf.Sequential {
+  const model = tf.sequential({ name });
+  sizes.forEach((units, i) => {
+    const last = i === sizes.length - 1;
+    model.add(tf.layers.dense({ units, inputShape: i === 0 ? [inputSize] : undefined, activation: (last ? output : "linear") as any,
+      useBias: last, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }) }));
+    if (last) return;
+    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(hidden === "leakyRelu" ? tf.layers.leakyReLU({ alpha: 0.2 }) : tf.layers.reLU());
+  });
+  return model;
+}
+
+function convDiscriminator([f1, f2]: [number, number], outputSize: number, seed: number): tf.Sequential {
+  if (outputSize !== 784) throw new Error(`Gan: a convolutional discriminator needs 28 × 28 images (outputSize 784), got outputSize ${outputSize}`);
+  const init = (i: number) => tf.initializers.glorotUniform({ seed: seed + i });
+  return tf.sequential({ name: "gan_discriminator", layers: [
+    tf.layers.reshape({ targetShape: [28, 28, 1], inputShape: [784] }),
+    tf.layers.conv2d({ filters: f1, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: init(0) }),
+    tf.layers.leakyReLU({ alpha: 0.2 }),
+    tf.layers.conv2d({ filters: f2, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: init(1) }),
+    tf.layers.leakyReLU({ alpha: 0.2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 1, kernelInitializer: init(2) }),
+  ] });
 }
 
 export class Gan {
@@ -37,13 +79,29 @@ export class Gan {
       if (!Number.isInteger(n) || n < 1) throw new Error(`Gan: ${what} must be a positive integer, got ${n}`);
     }
     const seed = config.seed ?? 0, hidden = (h: number[]) => h.map(() => config.hiddenActivation ?? "relu");
-    this.generator = denseStack([...generatorHidden, outputSize], noiseSize, [...hidden(generatorHidden), config.outputActivation ?? "linear"], seed, "gan_generator");
-    this.discriminator = denseStack([...discriminatorHidden, 1], outputSize, [...hidden(discriminatorHidden), "linear"], seed + 100, "gan_discriminator");
+    this.generator = config.generatorBatchNorm
+      ? batchNormStack([...generatorHidden, outputSize], noiseSize, config.hiddenActivation ?? "relu", config.outputActivation ?? "linear", seed, "gan_generator")
+      : denseStack([...generatorHidden, outputSize], noiseSize, [...hidden(generatorHidden), config.outputActivation ?? "linear"], seed, "gan_generator");
+    this.discriminator = config.discriminatorFilters
+      ? convDiscriminator(config.discriminatorFilters, outputSize, seed + 100)
+      : denseStack([...discriminatorHidden, 1], outputSize, [...hidden(discriminatorHidden), "linear"], seed + 100, "gan_discriminator");
   }
 
-  /** n samples G(z) with z ~ N(0, I) drawn from the seed: [n, outputSize]. */
+  /** n samples G(z) with z ~ N(0, I) drawn from the seed: [n, outputSize] (pixels in [0, 1] with a tanh output). */
   sample(n: number, seed?: number): tf.Tensor2D {
-    return tf.tidy(() => this.generator.apply(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", noiseSeed(seed))) as tf.Tensor2D);
+    return tf.tidy(() => {
+      const g = this.generate(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", noiseSeed(seed)), false);
+      return this.tanhPixels ? tf.div(tf.add(g, 1), 2) : g;
+    });
+  }
+
+  private get tanhPixels(): boolean {
+    return this.config.outputActivation === "tanh";
+  }
+
+  /** The generator's raw output (in [−1, 1] with tanh); `training` uses batch statistics in batch norm. */
+  private generate(z: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    return this.generator.apply(z, { training }) as tf.Tensor2D;
   }
 
   /** D's logit for each sample: [n, 1]. */
@@ -58,18 +116,23 @@ export class Gan {
     const objective = options.generatorObjective ?? "non-saturating";
     if (objective !== "non-saturating" && objective !== "minimax") throw new Error(`Gan.phases: generatorObjective must be "non-saturating" or "minimax", got "${objective}"`);
     const gLoss = objective === "minimax" ? minimaxGeneratorLoss : generatorLoss;
+    const realLabel = options.realLabel ?? 1;
+    if (!(realLabel > 0.5 && realLabel <= 1)) throw new Error(`Gan.phases: realLabel must be in (0.5, 1] (1 = no smoothing, 0.9 = one-sided smoothing), got ${realLabel}`);
+    const noise = (n: number, seed: number) => tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", seed) as tf.Tensor2D;
+    // The discriminator sees real and generated images on the same scale as the generator's output.
+    const real = (x: tf.Tensor2D) => (this.tanhPixels ? tf.sub(tf.mul(x, 2), 1) as tf.Tensor2D : x);
     return [
       {
         name: "discriminator", variables: layerVariables(this.discriminator), optimizer: tf.train.adam(options.learningRates.discriminator, 0.5),
         loss: (b) => {
-          const real = this.discriminator.apply(b.x) as tf.Tensor2D;
-          const fake = this.discriminator.apply(this.sample(b.x.shape[0], 104729 * ++step)) as tf.Tensor2D;
-          return { loss: discriminatorLoss(real, fake), terms: { "discriminator accuracy": discriminatorAccuracy(real, fake) } };
+          const realLogits = this.discriminator.apply(real(b.x)) as tf.Tensor2D;
+          const fakeLogits = this.discriminator.apply(this.generate(noise(b.x.shape[0], 104729 * ++step), true)) as tf.Tensor2D;
+          return { loss: discriminatorLoss(realLogits, fakeLogits, realLabel), terms: { "discriminator accuracy": discriminatorAccuracy(realLogits, fakeLogits) } };
         },
       },
       {
         name: "generator", variables: layerVariables(this.generator), optimizer: tf.train.adam(options.learningRates.generator, 0.5),
-        loss: (b) => gLoss(this.discriminator.apply(this.generator.apply(tf.randomNormal([b.x.shape[0], this.config.noiseSize], 0, 1, "float32", 104729 * step + 1))) as tf.Tensor2D),
+        loss: (b) => gLoss(this.discriminator.apply(this.generate(noise(b.x.shape[0], 104729 * step + 1), true)) as tf.Tensor2D),
       },
     ];
   }

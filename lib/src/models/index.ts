@@ -10,5 +10,5 @@ export { M1Codes, StackedM1M2, M1M2Config, posteriorMeans } from "./m1m2";
 export { AdversarialAutoencoder, AaeConfig, AaeLearningRates, AaePhaseOptions, ConsistencyOptions } from "./aae";
 export { Prior, gaussianPrior, gaussianMixturePrior, swissRollPrior, categoricalPrior, MixtureOptions, SwissRollOptions } from "./priors";
 export { Gan, GanConfig, GanPhaseOptions } from "./gan";
-export { VqVae, VqVaeConfig, stopGradient, straightThrough, nearestCodes, codebookUsage } from "./vqvae";
+export { VqVae, VqVaeConfig, stopGradient, straightThrough, nearestCodes, codebookUsage, fitIndependentIndexPrior, sampleIndependentIndices } from "./vqvae";
 export { Ebgan, EbganConfig, EbganPhaseOptions } from "./ebgan";
