@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Matrix } from "ml-matrix";
 import { frechetDistance, frechetDistanceBetweenGaussians, gaussianStatistics } from "../../lib/src/metrics/frechet";
-import { randomTensor } from "./helpers";
+import { SampleJudge } from "../../lib/src/metrics/sampleJudge";
+import { ImageDataset } from "../../lib/src/data/dataset";
+import { randomArray, randomTensor } from "./helpers";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -58,5 +60,32 @@ describe("frechetDistance", () => {
     const before = tf.memory().numTensors;
     frechetDistance(x, x);
     assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describe("SampleJudge", () => {
+  // Two classes of 28 × 28 images: ink on the left half, or on the right half, with noise.
+  const images = (n: number, seed: number, onlyLeft = false) => {
+    const noise = randomArray(n * 784, seed, 0, 0.2);
+    const labels = Int32Array.from({ length: n }, (_, i) => (onlyLeft ? 0 : i % 2));
+    const pixels = noise.map((v, p) => v + ((p % 28 < 14) === (labels[Math.floor(p / 784)] === 0) ? 0.8 : 0));
+    return new ImageDataset(pixels, labels, [28, 28, 1], ["left", "right"], "halves");
+  };
+
+  it("covers the classes of real images, finds one class in one-class samples, and a set against the reference is 0", async () => {
+    const reference = images(40, 2).toTensor();
+    const judge = await SampleJudge.train({ train: images(64, 1), reference, epochs: 150, seed: 1, hidden: 8, progress: "none" });
+    assert.ok(judge.accuracy(images(40, 3)) >= 0.95);
+    const before = tf.memory().numTensors;
+    const same = judge.judge(reference);
+    assert.ok(same.frechet < 1e-3 && same.classesCovered === 2 && Math.abs(same.shares[0] - 0.5) < 0.05);
+    assert.ok(same.classifierScore > 1.1 && same.classifierScore <= 2, `two even classes: a score in (1, 2], got ${same.classifierScore}`);
+    const left = images(40, 4, true).toTensor();
+    const oneClass = judge.judge(left);
+    assert.equal(oneClass.classesCovered, 1);
+    assert.ok(oneClass.classifierScore < same.classifierScore && oneClass.frechet > same.frechet + 0.1);
+    assert.equal(tf.memory().numTensors, before + 1, "only the tensor made in the test is new");
+    assert.throws(() => judge.judge(left.slice([0, 0], [10, 784])), /use the same number of images/);
+    judge.dispose();
   });
 });

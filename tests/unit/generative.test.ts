@@ -216,10 +216,9 @@ describe("Gan and leaky ReLU layers", () => {
   });
 
   it("with a tanh output the discriminator sees [−1, 1] and samples come back in [0, 1]; one-sided smoothing", () => {
-    const gan = new Gan({ noiseSize: 3, outputSize: 784, generatorHidden: [8], discriminatorHidden: [], discriminatorFilters: [2, 2],
+    const gan = new Gan({ noiseSize: 3, outputSize: 784, generatorHidden: [8], discriminatorHidden: [4],
       outputActivation: "tanh", hiddenActivation: "leakyRelu", generatorBatchNorm: true, seed: 2 });
     assert.ok(gan.generator.layers.some((l) => l.getClassName() === "BatchNormalization"));
-    assert.ok(gan.discriminator.layers.some((l) => l.getClassName() === "Conv2D"));
     const s = gan.sample(6, 1).dataSync();
     assert.ok(s.every((v) => v >= 0 && v <= 1) && s.some((v) => v < 0.5) && s.some((v) => v > 0.5), "pixels in [0, 1] on both sides of ½");
     // The real term against label 0.9: 0.9·softplus(−a) + 0.1·softplus(a), by hand for a = 2.
@@ -235,7 +234,24 @@ describe("Gan and leaky ReLU layers", () => {
     const expected = discriminatorLoss(gan.discriminate(tf.fill([2, 784], -1) as tf.Tensor2D), fake, 0.9).dataSync()[0];
     assert.ok(Math.abs(out.loss.dataSync()[0] - expected) < 1e-5, `${out.loss.dataSync()[0]} vs ${expected}`);
     assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, realLabel: 0.3 }), /realLabel must be in \(0.5, 1\]/);
-    assert.throws(() => new Gan({ noiseSize: 2, outputSize: 2, generatorHidden: [], discriminatorHidden: [], discriminatorFilters: [2, 2] }), /needs 28 × 28 images/);
+    gan.dispose();
+  });
+
+  it("keeps a running average of the generator's weights and samples from it", () => {
+    const gan = new Gan({ noiseSize: 3, outputSize: 784, generatorHidden: [4], discriminatorHidden: [4], outputActivation: "tanh", generatorBatchNorm: true, seed: 3 });
+    const [, g] = gan.phases({ learningRates: { discriminator: 1e-2, generator: 1e-2 }, generatorAverage: 0.75, seed: 1 });
+    const batch = { x: tf.zeros([4, 784]) as tf.Tensor2D, labels: new Int32Array(4), indices: new Int32Array(4) };
+    const kernel = () => (gan.generator.layers[0].getWeights()[0].arraySync() as number[][])[0][0];
+    const start = kernel();
+    assert.ok(close(gan.sample(2, 5).dataSync(), gan.sample(2, 5, "live").dataSync()), "the average starts as a copy");
+    g.optimizer.minimize(() => g.loss(batch) as tf.Scalar, false, g.variables);
+    const moved = kernel();
+    assert.notEqual(moved, start);
+    g.loss(batch); // the next generator step first moves the average: 0.75 · start + 0.25 · moved
+    const averaged = ((gan as any).averagedGenerator.layers[0].getWeights()[0].arraySync() as number[][])[0][0];
+    assert.ok(Math.abs(averaged - (0.75 * start + 0.25 * moved)) < 1e-6, `${averaged} vs ${0.75 * start + 0.25 * moved}`);
+    assert.ok(!close(gan.sample(2, 5).dataSync(), gan.sample(2, 5, "live").dataSync()), "sample draws from the average unless asked for the live generator");
+    assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, generatorAverage: 1 }), /generatorAverage must be in \(0, 1\)/);
     gan.dispose();
   });
 });

@@ -52,7 +52,8 @@ export function frechetDistanceBetweenGaussians(a: GaussianStatistics, b: Gaussi
   const rootA = ea.vectors.mmul(Matrix.diag(ea.values.map(Math.sqrt))).mmul(ea.vectors.transpose());
   const middle = rootA.mmul(b.covariance).mmul(rootA);
   const crossTerm = symmetricEigen(middle.add(middle.transpose()).div(2)).values.reduce((s, v) => s + Math.sqrt(v), 0);
-  return meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * crossTerm;
+  // A squared distance: a negative value can only be round-off (identical sets give about −1e-6).
+  return Math.max(0, meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * crossTerm);
 }
 
 /**

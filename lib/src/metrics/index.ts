@@ -15,3 +15,4 @@ export { laplacianVariance } from "./sharpness";
 export { meanAndStd, classificationAccuracy } from "./summary";
 export { labelSpreading, LabelSpreadingOptions } from "./labelSpreading";
 export { frechetDistance, frechetDistanceBetweenGaussians, gaussianStatistics, GaussianStatistics } from "./frechet";
+export { SampleJudge, SampleJudgeOptions, JudgedSamples } from "./sampleJudge";

@@ -20,12 +20,6 @@ export interface GanConfig {
   outputActivation?: "linear" | "sigmoid" | "tanh";
   /** Activation of every hidden layer of both networks (default "relu"; "leakyRelu" has slope 0.2 below 0). */
   hiddenActivation?: "relu" | "leakyRelu";
-  /**
-   * Filters of a convolutional discriminator for 28 × 28 images (two 4 × 4 stride-2 convolutions,
-   * 28 → 14 → 7, leaky ReLU, then one logit) in place of the dense `discriminatorHidden` layers.
-   * Convolutions see neighbouring pixels together, so isolated speckle is easy for them to reject.
-   */
-  discriminatorFilters?: [number, number];
   /** Batch normalisation after every hidden layer of the generator (DCGAN; default false). */
   generatorBatchNorm?: boolean;
   seed?: number;
@@ -35,6 +29,12 @@ export interface GanPhaseOptions {
   learningRates: { discriminator: number; generator: number };
   /** The generator's loss: "non-saturating" (default, −log D(G(z))) or "minimax" (log(1 − D(G(z)))). */
   generatorObjective?: "non-saturating" | "minimax";
+  /**
+   * Keep an exponential moving average of the generator's weights with this decay (e.g. 0.999), updated
+   * after every generator step; `sample` then draws from it. Averaging smooths the oscillation of
+   * adversarial training (Yazıcı et al. 2019); the live generator still trains against D.
+   */
+  generatorAverage?: number;
   /** Target of real samples in the discriminator's loss: 1 (default), or 0.9 for one-sided label smoothing. */
   realLabel?: number;
   /** Seed of the noise (step s uses seed + s). */
@@ -55,20 +55,6 @@ function batchNormStack(sizes: number[], inputSize: number, hidden: "relu" | "le
   return model;
 }
 
-function convDiscriminator([f1, f2]: [number, number], outputSize: number, seed: number): tf.Sequential {
-  if (outputSize !== 784) throw new Error(`Gan: a convolutional discriminator needs 28 × 28 images (outputSize 784), got outputSize ${outputSize}`);
-  const init = (i: number) => tf.initializers.glorotUniform({ seed: seed + i });
-  return tf.sequential({ name: "gan_discriminator", layers: [
-    tf.layers.reshape({ targetShape: [28, 28, 1], inputShape: [784] }),
-    tf.layers.conv2d({ filters: f1, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: init(0) }),
-    tf.layers.leakyReLU({ alpha: 0.2 }),
-    tf.layers.conv2d({ filters: f2, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: init(1) }),
-    tf.layers.leakyReLU({ alpha: 0.2 }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units: 1, kernelInitializer: init(2) }),
-  ] });
-}
-
 export class Gan {
   readonly generator: tf.Sequential;
   readonly discriminator: tf.Sequential;
@@ -79,20 +65,36 @@ export class Gan {
       if (!Number.isInteger(n) || n < 1) throw new Error(`Gan: ${what} must be a positive integer, got ${n}`);
     }
     const seed = config.seed ?? 0, hidden = (h: number[]) => h.map(() => config.hiddenActivation ?? "relu");
-    this.generator = config.generatorBatchNorm
-      ? batchNormStack([...generatorHidden, outputSize], noiseSize, config.hiddenActivation ?? "relu", config.outputActivation ?? "linear", seed, "gan_generator")
-      : denseStack([...generatorHidden, outputSize], noiseSize, [...hidden(generatorHidden), config.outputActivation ?? "linear"], seed, "gan_generator");
-    this.discriminator = config.discriminatorFilters
-      ? convDiscriminator(config.discriminatorFilters, outputSize, seed + 100)
-      : denseStack([...discriminatorHidden, 1], outputSize, [...hidden(discriminatorHidden), "linear"], seed + 100, "gan_discriminator");
+    this.buildGenerator = (name) => config.generatorBatchNorm
+      ? batchNormStack([...generatorHidden, outputSize], noiseSize, config.hiddenActivation ?? "relu", config.outputActivation ?? "linear", seed, name)
+      : denseStack([...generatorHidden, outputSize], noiseSize, [...hidden(generatorHidden), config.outputActivation ?? "linear"], seed, name);
+    this.generator = this.buildGenerator("gan_generator");
+    this.discriminator = denseStack([...discriminatorHidden, 1], outputSize, [...hidden(discriminatorHidden), "linear"], seed + 100, "gan_discriminator");
   }
 
-  /** n samples G(z) with z ~ N(0, I) drawn from the seed: [n, outputSize] (pixels in [0, 1] with a tanh output). */
-  sample(n: number, seed?: number): tf.Tensor2D {
+  private readonly buildGenerator: (name: string) => tf.Sequential;
+  /** A running average of the generator's weights, kept when phases({ generatorAverage }) asks for it. */
+  private averagedGenerator?: tf.Sequential;
+
+  /**
+   * n samples G(z) with z ~ N(0, I) drawn from the seed: [n, outputSize] (pixels in [0, 1] with a tanh
+   * output). From the averaged generator when training kept one, unless `generator` is "live".
+   */
+  sample(n: number, seed?: number, generator: "averaged" | "live" = "averaged"): tf.Tensor2D {
     return tf.tidy(() => {
-      const g = this.generate(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", noiseSeed(seed)), false);
+      const net = generator === "averaged" && this.averagedGenerator ? this.averagedGenerator : this.generator;
+      const g = net.apply(tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", noiseSeed(seed)), { training: false }) as tf.Tensor2D;
       return this.tanhPixels ? tf.div(tf.add(g, 1), 2) : g;
     });
+  }
+
+  /** Moves every weight of the averaged generator (batch-norm statistics included) towards the live one. */
+  private updateAverage(decay: number): void {
+    const live = this.generator.weights, averaged = this.averagedGenerator!.weights;
+    tf.tidy(() => live.forEach((w, i) => {
+      const a = averaged[i] as unknown as { read(): tf.Tensor; write(t: tf.Tensor): void };
+      a.write(tf.add(tf.mul(decay, a.read()), tf.mul(1 - decay, w.read())));
+    }));
   }
 
   private get tanhPixels(): boolean {
@@ -118,6 +120,13 @@ export class Gan {
     const gLoss = objective === "minimax" ? minimaxGeneratorLoss : generatorLoss;
     const realLabel = options.realLabel ?? 1;
     if (!(realLabel > 0.5 && realLabel <= 1)) throw new Error(`Gan.phases: realLabel must be in (0.5, 1] (1 = no smoothing, 0.9 = one-sided smoothing), got ${realLabel}`);
+    const average = options.generatorAverage;
+    if (average !== undefined) {
+      if (!(average > 0 && average < 1)) throw new Error(`Gan.phases: generatorAverage must be in (0, 1), e.g. 0.999, got ${average}`);
+      this.averagedGenerator?.dispose();
+      this.averagedGenerator = this.buildGenerator("gan_generator_average");
+      this.averagedGenerator.setWeights(this.generator.getWeights());
+    }
     const noise = (n: number, seed: number) => tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", seed) as tf.Tensor2D;
     // The discriminator sees real and generated images on the same scale as the generator's output.
     const real = (x: tf.Tensor2D) => (this.tanhPixels ? tf.sub(tf.mul(x, 2), 1) as tf.Tensor2D : x);
@@ -132,7 +141,11 @@ export class Gan {
       },
       {
         name: "generator", variables: layerVariables(this.generator), optimizer: tf.train.adam(options.learningRates.generator, 0.5),
-        loss: (b) => gLoss(this.discriminator.apply(this.generate(noise(b.x.shape[0], 104729 * step + 1), true)) as tf.Tensor2D),
+        loss: (b) => {
+          // The average follows the weights of the step before this one (the loss runs before its own step).
+          if (average !== undefined) this.updateAverage(average);
+          return gLoss(this.discriminator.apply(this.generate(noise(b.x.shape[0], 104729 * step + 1), true)) as tf.Tensor2D);
+        },
       },
     ];
   }
@@ -144,5 +157,6 @@ export class Gan {
   dispose(): void {
     this.generator.dispose();
     this.discriminator.dispose();
+    this.averagedGenerator?.dispose();
   }
 }
