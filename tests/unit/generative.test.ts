@@ -134,8 +134,10 @@ describe("VqVae", () => {
     const vq = new VqVae({ codebookSize: 6, codeDim: 4, codebookUpdate: "ema", seed: 5 });
     vq.initialiseCodebookByKMeans(x, 1);
     assert.equal(codebookUsage(vq.codeIndices(x).dataSync(), 6).codesUsed, 6, "k-means centroids are all chosen by the vectors they came from");
-    // Push entry 5 far away: it is dead, and restarting it moves both the entry and its running sum.
-    vq.codebook.assign(tf.tidy(() => tf.concat([vq.codebook.slice([0, 0], [5, 4]), tf.fill([1, 4], 1e3)]) as tf.Tensor2D));
+    // Push entry 5 and its running sum far away: it is dead, and restarting it must move both.
+    const far = (t: tf.Variable) => tf.tidy(() => tf.concat([t.slice([0, 0], [5, 4]), tf.fill([1, 4], 1e3)]) as tf.Tensor2D);
+    vq.codebook.assign(far(vq.codebook));
+    (vq as any).emaSum.assign(far((vq as any).emaSum));
     assert.equal(vq.restartDeadCodes(x, 9), 1);
     const entry = (vq.codebook.arraySync() as number[][])[5];
     assert.ok(entry.every((v) => Math.abs(v) < 100), "the dead entry moved next to an encoder output");
@@ -230,8 +232,10 @@ describe("Gan and leaky ReLU layers", () => {
     const black = { x: tf.zeros([2, 784]) as tf.Tensor2D, labels: new Int32Array(2), indices: new Int32Array(2) };
     const out = d.loss(black) as { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
     // The phase's first step draws its noise from seed 104729 · 2 and runs the generator in training mode.
-    const fake = gan.discriminate(gan.generator.apply(tf.randomNormal([2, 3], 0, 1, "float32", 104729 * 2), { training: true }) as tf.Tensor2D);
-    const expected = discriminatorLoss(gan.discriminate(tf.fill([2, 784], -1) as tf.Tensor2D), fake, 0.9).dataSync()[0];
+    const fake = gan.discriminator.apply(gan.generator.apply(tf.randomNormal([2, 3], 0, 1, "float32", 104729 * 2), { training: true }) as tf.Tensor2D) as tf.Tensor2D;
+    const realLogits = gan.discriminator.apply(tf.fill([2, 784], -1)) as tf.Tensor2D;
+    assert.ok(close(gan.discriminate(tf.zeros([2, 784]) as tf.Tensor2D).dataSync(), realLogits.dataSync()), "discriminate takes pixels in [0, 1] too");
+    const expected = discriminatorLoss(realLogits, fake, 0.9).dataSync()[0];
     assert.ok(Math.abs(out.loss.dataSync()[0] - expected) < 1e-5, `${out.loss.dataSync()[0]} vs ${expected}`);
     assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, realLabel: 0.3 }), /realLabel must be in \(0.5, 1\]/);
     gan.dispose();
@@ -252,6 +256,8 @@ describe("Gan and leaky ReLU layers", () => {
     assert.ok(Math.abs(averaged - (0.75 * start + 0.25 * moved)) < 1e-6, `${averaged} vs ${0.75 * start + 0.25 * moved}`);
     assert.ok(!close(gan.sample(2, 5).dataSync(), gan.sample(2, 5, "live").dataSync()), "sample draws from the average unless asked for the live generator");
     assert.throws(() => gan.phases({ learningRates: { discriminator: 1, generator: 1 }, generatorAverage: 1 }), /generatorAverage must be in \(0, 1\)/);
+    gan.phases({ learningRates: { discriminator: 1e-3, generator: 1e-3 } });
+    assert.ok(close(gan.sample(2, 5).dataSync(), gan.sample(2, 5, "live").dataSync()), "phases without an average drop the old one");
     gan.dispose();
   });
 });
@@ -263,5 +269,18 @@ describe("laplacianVariance", () => {
     const blurred = Float32Array.from({ length: 784 }, (_, p) => Math.min(1, Math.max(0, ((p % 28) - 10) / 8)));
     assert.ok(laplacianVariance(tf.tensor2d(stripes, [1, 784])) > laplacianVariance(tf.tensor2d(blurred, [1, 784])));
     assert.throws(() => laplacianVariance(tf.zeros([1, 100]) as tf.Tensor2D), /expected \[n, 784\]/);
+  });
+});
+
+describe("VqVae with moving averages, from construction to disposal", () => {
+  it("leaks nothing: the variables' initial values, the k-means start, restarts and updates", () => {
+    const x = tf.tensor2d(randomArray(4 * 784, 8, 0, 1), [4, 784]);
+    const before = tf.memory().numTensors;
+    const vq = new VqVae({ codebookSize: 4, codeDim: 3, codebookUpdate: "ema", seed: 1 });
+    vq.initialiseCodebookByKMeans(x, 1);
+    vq.restartDeadCodes(x, 2);
+    vq.updateCodebook(x);
+    vq.dispose();
+    assert.equal(tf.memory().numTensors, before);
   });
 });

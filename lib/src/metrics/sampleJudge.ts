@@ -82,12 +82,14 @@ export class SampleJudge {
 
   judge(images: tf.Tensor2D): JudgedSamples {
     const probs = this.classProbabilities(images);
-    const shares = new Array(this.classes).fill(0);
-    for (const p of probs) shares[p.indexOf(Math.max(...p))] += 1 / probs.length;
+    // Whole counts first: a share built by adding 1/n repeatedly can fall just below the threshold.
+    const counts = new Array(this.classes).fill(0);
+    for (const p of probs) counts[p.indexOf(Math.max(...p))]++;
+    const shares = counts.map((c) => c / probs.length);
     const marginal = shares.map((_, c) => probs.reduce((s, p) => s + p[c], 0) / probs.length);
     const meanKl = probs.reduce((s, p) => s + p.reduce((t, pc, c) => t + (pc > 0 ? pc * Math.log(pc / marginal[c]) : 0), 0), 0) / probs.length;
     return {
-      frechet: this.frechetToReference(images), shares, classesCovered: shares.filter((s) => s >= 0.25 / this.classes).length,
+      frechet: this.frechetToReference(images), shares, classesCovered: counts.filter((c) => c >= (0.25 * probs.length) / this.classes).length,
       classifierScore: Math.exp(meanKl), sharpness: laplacianVariance(images),
     };
   }

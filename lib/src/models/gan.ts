@@ -106,10 +106,15 @@ export class Gan {
     return this.generator.apply(z, { training }) as tf.Tensor2D;
   }
 
-  /** D's logit for each sample: [n, 1]. */
+  /** D's logit for each sample: [n, 1] (pixels in [0, 1] with a tanh output, as `sample` returns them). */
   discriminate(x: tf.Tensor2D): tf.Tensor2D {
     if (x.rank !== 2 || x.shape[1] !== this.config.outputSize) throw new Error(`Gan.discriminate: samples have shape [${x.shape}], expected [n, ${this.config.outputSize}]`);
-    return tf.tidy(() => this.discriminator.apply(x) as tf.Tensor2D);
+    return tf.tidy(() => this.discriminator.apply(this.discriminatorScale(x)) as tf.Tensor2D);
+  }
+
+  /** What D sees: 2x − 1 with a tanh output (the generator's own scale), x otherwise. */
+  private discriminatorScale(x: tf.Tensor2D): tf.Tensor2D {
+    return this.tanhPixels ? tf.sub(tf.mul(x, 2), 1) as tf.Tensor2D : x;
   }
 
   /** The two phases for ae.training.train({ phases }); each batch's x are the real samples. */
@@ -126,15 +131,17 @@ export class Gan {
       this.averagedGenerator?.dispose();
       this.averagedGenerator = this.buildGenerator("gan_generator_average");
       this.averagedGenerator.setWeights(this.generator.getWeights());
+    } else {
+      // New phases without an average: an average from earlier phases would no longer follow the generator.
+      this.averagedGenerator?.dispose();
+      this.averagedGenerator = undefined;
     }
     const noise = (n: number, seed: number) => tf.randomNormal([n, this.config.noiseSize], 0, 1, "float32", seed) as tf.Tensor2D;
-    // The discriminator sees real and generated images on the same scale as the generator's output.
-    const real = (x: tf.Tensor2D) => (this.tanhPixels ? tf.sub(tf.mul(x, 2), 1) as tf.Tensor2D : x);
     return [
       {
         name: "discriminator", variables: layerVariables(this.discriminator), optimizer: tf.train.adam(options.learningRates.discriminator, 0.5),
         loss: (b) => {
-          const realLogits = this.discriminator.apply(real(b.x)) as tf.Tensor2D;
+          const realLogits = this.discriminator.apply(this.discriminatorScale(b.x)) as tf.Tensor2D;
           const fakeLogits = this.discriminator.apply(this.generate(noise(b.x.shape[0], 104729 * ++step), true)) as tf.Tensor2D;
           return { loss: discriminatorLoss(realLogits, fakeLogits, realLabel), terms: { "discriminator accuracy": discriminatorAccuracy(realLogits, fakeLogits) } };
         },

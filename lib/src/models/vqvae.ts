@@ -95,11 +95,17 @@ export class VqVae {
     const decay = config.emaDecay ?? 0.99;
     if (!(decay > 0 && decay < 1)) throw new Error(`VqVae: emaDecay must be in (0, 1), got ${decay}`);
     const name = `vq_codebook_${seed}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-    this.codebook = tf.variable(tf.randomUniform([k, d], -1 / k, 1 / k, "float32", seed + 7), !ema, name);
+    // tf.variable keeps its own reference to the initial value, so each initial tensor is disposed here.
+    const variable = (init: tf.Tensor, trainable: boolean, variableName: string) => {
+      const v = tf.variable(init, trainable, variableName);
+      init.dispose();
+      return v;
+    };
+    this.codebook = variable(tf.randomUniform([k, d], -1 / k, 1 / k, "float32", seed + 7), !ema, name);
     if (ema) {
       // Each entry is the running mean of its vectors: a running count N_k and a running sum m_k, e_k = m_k / N_k.
-      this.emaCount = tf.variable(tf.ones([k]), false, `${name}_count`);
-      this.emaSum = tf.variable(this.codebook.clone(), false, `${name}_sum`);
+      this.emaCount = variable(tf.ones([k]), false, `${name}_count`);
+      this.emaSum = variable(this.codebook.clone(), false, `${name}_sum`);
     }
   }
 
@@ -194,11 +200,11 @@ export class VqVae {
 
   /** New codebook values; the moving averages restart from them with a count of 1 each. */
   private setEntries(entries: tf.Tensor2D): void {
-    this.codebook.assign(entries);
-    if (this.emaCount && this.emaSum) {
-      this.emaCount.assign(tf.onesLike(this.emaCount));
-      this.emaSum.assign(entries);
-    }
+    tf.tidy(() => {
+      this.codebook.assign(entries);
+      this.emaCount?.assign(tf.onesLike(this.emaCount));
+      this.emaSum?.assign(entries);
+    });
     entries.dispose();
   }
 
@@ -235,7 +241,7 @@ export class VqVae {
   }
 
   countParams(): number {
-    return this.encoder.countParams() + this.decoder.countParams() + this.config.codebookSize * this.config.codeDim;
+    return this.encoder.countParams() + this.decoder.countParams() + (this.quantised ? this.config.codebookSize * this.config.codeDim : 0);
   }
 
   dispose(): void {
