@@ -4,15 +4,15 @@
 import { Notebook, NotebookCell, STUB, cellSource, isGradedTestCell, secretHiddenLines, studentVersion } from "../../lib/src/grading";
 
 /** Per notebook: its two exercises, a wrong body for the first, a plausible mistake in the second. */
-const SPECIFIC: Record<string, { first: string; second: string; wrongFirstBody: string; plausibleSecond: (src: string) => string }> = {
+const SPECIFIC: Record<string, { first: string; second: string; firstFunction: string; secondFunction: string; wrongFirstBody: string; plausibleSecond: (src: string) => string }> = {
   "03-linear-autoencoder-pca": {
-    first: "pca_reconstruction", second: "gram_schmidt",
+    first: "pca_reconstruction", second: "gram_schmidt", firstFunction: "pcaReconstruction", secondFunction: "gramSchmidt",
     wrongFirstBody: "return x.clone() as ae.tf.Tensor2D;",
     // Forgets to reject linearly dependent inputs: every visible test passes, a hidden one does not.
     plausibleSecond: (src) => src.replace(/^.*linearly dependent.*\n/m, ""),
   },
   "05-denoising-autoencoder": {
-    first: "mask_pixels", second: "psnr",
+    first: "mask_pixels", second: "psnr", firstFunction: "maskPixels", secondFunction: "psnrDb",
     wrongFirstBody: "return x.clone() as ae.tf.Tensor2D;",
     // Forgets to floor the MSE: a perfect reconstruction gives Infinity, which only a hidden test tries.
     plausibleSecond: (src) => src.replace("tf.maximum(tf.mean(tf.squaredDifference(clean, restored), 1), 1e-10)", "tf.mean(tf.squaredDifference(clean, restored), 1)"),
@@ -110,6 +110,40 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
   console.log(\`SEARCHED \${scanned} files\`);
   for (const l of leaks) console.log(\`LEAKED \${l}\`);
 }`;
+  // Reads hidden tests back: the first answer's function keeps the source of whatever calls it
+  // (`.caller` reaches the test cell's code in sloppy mode), and the second answer's function, called
+  // by the visible test after it, fails with any hidden line found, base64-encoded so that the
+  // feedback's redaction of hidden lines does not recognise it.
+  const renamed = (src: string, fn: string) => changed(src, src.replace(`function ${fn}(`, `function ${fn}Real(`), `rename ${fn}`);
+  const readBack = {
+    first: `${renamed(right1, spec.firstFunction)}
+const found: string[] = [];
+const ${spec.firstFunction}: typeof ${spec.firstFunction}Real = function spy(this: unknown, ...args: any[]) {
+  try { for (let f: any = spy, depth = 0; f && depth < 5; depth++) { f = f.caller; if (f) found.push(String(f)); } } catch { /* strict mode */ }
+  return (${spec.firstFunction}Real as any).apply(this, args);
+} as any;`,
+    second: `${renamed(right2, spec.secondFunction)}
+const ${spec.secondFunction}: typeof ${spec.secondFunction}Real = function (this: unknown, ...args: any[]) {
+  const secret = ${JSON.stringify(secret)};
+  const leaks = found.filter((t) => t.includes(secret));
+  if (leaks.length) throw new Error("LEAKED " + Buffer.from(leaks.join("\\n")).toString("base64"));
+  return (${spec.secondFunction}Real as any).apply(this, args);
+} as any;`,
+  };
+  // Each attack on the built-ins rides on the wrong first answer: tests that it fooled would pass it.
+  const builtIns: [string, string, string][] = [
+    ["builtin-math-abs", "Math.abs replaced", "(Math as any).abs = () => 0;"],
+    ["builtin-math-max", "Math.max replaced", "(Math as any).max = () => 0;"],
+    ["builtin-array-from", "Array.from replaced", "(Array as any).from = () => [];"],
+    ["builtin-array-every-map", "Array.prototype.every and .map replaced", "(Array.prototype as any).every = function () { return true; };\n(Array.prototype as any).map = function () { return []; };"],
+    ["builtin-tofixed", "Number.prototype.toFixed replaced", "(Number.prototype as any).toFixed = function () { return \"0\"; };"],
+    ["builtin-json", "JSON.stringify replaced", "(JSON as any).stringify = () => \"[]\";"],
+    ["builtin-datasync", "dataSync and arraySync redefined on tf.Tensor.prototype", "for (const k of [\"dataSync\", \"arraySync\"]) Object.defineProperty(ae.tf.Tensor.prototype, k, { value: function () { return k === \"dataSync\" ? new Float32Array(0) : []; } });"],
+    ["builtin-function-tostring", "Function.prototype.toString replaced", "(Function.prototype as any).toString = function () { return \"\"; };"],
+    ["builtin-global-proxy", "globalThis.Math and globalThis itself replaced by Proxies", "(globalThis as any).Math = new Proxy(Math, { get: (t: any, k) => (k === \"abs\" || k === \"max\" ? () => 0 : t[k]) });\n(globalThis as any).globalThis = new Proxy(globalThis, {});"],
+    ["builtin-proto-pollution", "Object.prototype polluted through __proto__ of a returned object", "{ const out: any = JSON.parse('{\"shape\": [1]}'); out.__proto__.every = () => true; out.__proto__.valueOf = () => 0; }"],
+    ["builtin-shadow-names", "top-level declarations named Math, JSON and require", "const Math: any = { abs: () => 0, max: () => 0, min: () => 0, sqrt: () => 0 };\nconst JSON: any = { stringify: () => \"[]\" };\nconst require: any = () => ({ tf: ae.tf, grading: { assertTrue() {}, assertClose() {}, assertShape() {}, passed() {} } });"],
+  ];
   const stub = STUB.join("\n");
   const f = (name: string, about: string, text: string, expect: Record<string, number>): Fixture => ({ name, about, text, expect });
   const full = { [t1]: 2, [t2]: 2 };
@@ -139,6 +173,8 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
     f("process-exit", "the first answer cell calls process.exit(0)", submission({ [spec.first]: `${right1}\nprocess.exit(0);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("timer-throw", "the first answer schedules an exception from a timer", submission({ [spec.first]: `${right1}\nsetTimeout(() => { throw new Error("boom from a timer"); }, 300);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("read-source", "a correct answer that searches the disk for the hidden tests", submission({ [spec.first]: `${right1}\n${search}`, [spec.second]: right2 }), full),
+    ...builtIns.map(([name, about, attack]) => f(name, `a wrong answer plus ${about}`, submission({ [spec.first]: `${wrong1}\n${attack}`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 })),
+    f("read-back", "correct answers that read the calling test's source (.caller) and report hidden tests in a later visible test's message", submission({ [spec.first]: readBack.first, [spec.second]: readBack.second }), full),
     f("corrupt", "a notebook file that is not JSON", '{"cells": [ {"cell_type": "code", "source": "oops', { [t1]: 0, [t2]: 0 }),
   ];
   return { fixtures, tests: [t1, t2], secret };

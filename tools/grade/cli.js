@@ -4,7 +4,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 const { root } = require("../jupyter-env");
-const { Runner, pool, Progress, newToken, TEST_PRELUDE } = require("./runner");
+const { Runner, pool, Progress, newToken } = require("./runner");
 const { unzip, findSubmissions } = require("./submissions");
 const { gradescopeZip } = require("./gradescope");
 
@@ -121,7 +121,7 @@ function findHiddenLeaks(dir, instructorNotebooks) {
 
 // ---------------------------------------------------------------- grading one submission
 
-const GRADER_FILES = [path.join(__dirname, "runner.js"), path.join(__dirname, "..", "grade_kernel.py"), ...["assemble.js", "score.js", "check.js"].map((f) => path.join(root, "lib", "dist", "grading", f))];
+const GRADER_FILES = [path.join(__dirname, "runner.js"), path.join(__dirname, "..", "grade_kernel.py"), ...["assemble.js", "score.js", "check.js", "harden.js"].map((f) => path.join(root, "lib", "dist", "grading", f))];
 function graderVersion() {
   const h = crypto.createHash("sha256");
   for (const f of GRADER_FILES) h.update(fs.existsSync(f) ? fs.readFileSync(f) : f);
@@ -145,14 +145,14 @@ async function gradeOne(runner, instructor, submission, info) {
     const plan = unrunPlan(instructor);
     return { graded: g.scoreRun(plan, null, hidden, { ...info, failure: submission.message }), plan };
   }
-  const plan = g.planSubmission(instructor, submission, { token: newToken, preludeForTests: TEST_PRELUDE });
+  const plan = g.planSubmission(instructor, submission, { token: newToken, preludeForTests: runner.testPrelude });
   const result = await runner.run(plan);
   return { graded: g.scoreRun(plan, result, hidden, info), plan, notebook: g.withOutputs(plan, result.cells), retry: !result.cells.length && !!result.failure };
 }
 
 /** For a submission that cannot be run: every test is "not run" (with the failure), nothing listed as restored. */
 function unrunPlan(instructor) {
-  return { ...grading().planSubmission(instructor, { cells: [] }, { token: newToken, preludeForTests: TEST_PRELUDE }), changes: [], missingAnswers: {} };
+  return { ...grading().planSubmission(instructor, { cells: [] }, { token: newToken, preludeForTests: "" }), changes: [], missingAnswers: {} };
 }
 
 function parseNotebook(text) {

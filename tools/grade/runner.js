@@ -17,20 +17,21 @@ const newToken = () => `course-grade:${crypto.randomBytes(16).toString("hex")}`;
 // The library as the kernel loads it (require.cache keys are real paths).
 const libDistReal = () => (fs.existsSync(libDist) ? fs.realpathSync(libDist) : libDist);
 
+const hardenModule = () => path.join(libDistReal(), "grading", "harden.js");
+
 /**
- * Run before any student code: freezes the course library's module objects, so that a submission
- * cannot swap `ae.grading.assertTrue` (or a reference implementation the tests compare with) for a
- * function that never fails.
+ * Run before any student code: makes JavaScript's built-ins, the tf namespace, tensor prototypes and
+ * the course library's modules read-only, runs every later cell in strict mode, and puts the pristine
+ * built-ins under `globalName` for the test cells (lib/src/grading/harden.ts says why each).
  */
-const freezeLibrary = () => `{
-  require(${JSON.stringify(path.join(libDistReal(), "index.js"))});
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (mod && file.startsWith(${JSON.stringify(libDistReal() + path.sep)})) Object.freeze(mod.exports);
-  }
+const hardenCell = (globalName) => `{
+  const library = require(${JSON.stringify(path.join(libDistReal(), "index.js"))});
+  require(${JSON.stringify(hardenModule())}).hardenKernel({ globalName: ${JSON.stringify(globalName)}, library,
+    moduleRoots: ${JSON.stringify([libDistReal() + path.sep, path.join(fs.realpathSync(path.join(root, "node_modules")), "@tensorflow") + path.sep])} });
 }`;
 
-/** Opens each test cell: the real library under the names tests use, whatever the student redeclared. */
-const TEST_PRELUDE = `const ae: typeof import("autoencoders") = require(${JSON.stringify(path.join(libDistReal(), "index.js"))});\nconst tf = ae.tf;`;
+/** A global name no submission can know in advance: test cells find the pristine built-ins under it. */
+const newGlobalName = () => `__courseGrade_${crypto.randomBytes(8).toString("hex")}`;
 
 /**
  * The kernel's own root filesystem. In new mount and PID namespaces (a user namespace too when not
@@ -93,6 +94,9 @@ class Runner {
     this.python = pythonWith("jupyter_client");
     if (!this.python) throw new Error("No Python with jupyter_client found. Install Debian's jupyter-client and python3-nbclient (sudo apt-get install jupyter-client python3-nbclient), or set AE_PYTHON.");
     if (!fs.existsSync(tslab) || !fs.existsSync(path.join(libDist, "index.js"))) throw new Error("The project is not installed; run `npm install` first.");
+    // Made once per grading run; what opens every test cell (the pristine library and built-ins).
+    this.globalName = newGlobalName();
+    this.testPrelude = require(hardenModule()).testPrelude(this.globalName);
     // The driver's files (kernel spec, log, result with test output) live here, out of the kernel's sight.
     this.privateDir = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-private-"));
     this.sandbox = probeSandbox();
@@ -121,7 +125,7 @@ class Runner {
     fs.mkdirSync(work);
     // The kernel resolves the course library from its working folder, and nothing else is there.
     fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules")), path.join(work, "node_modules"), "dir");
-    const cells = [{ index: -1, role: "setup", source: freezeLibrary() }, ...plan.run.map(({ index, role, source, requires }) => ({ index, role, source, requires }))];
+    const cells = [{ index: -1, role: "setup", source: hardenCell(this.globalName) }, ...plan.run.map(({ index, role, source, requires }) => ({ index, role, source, requires }))];
     const job = {
       kernelArgv: this.kernelArgv(dir),
       env: { PATH: process.env.PATH, HOME: work, TMPDIR: work, LANG: process.env.LANG || "C.UTF-8", AE_MODE: this.options.mode, AE_PROJECT_ROOT: root },
@@ -187,4 +191,4 @@ class Progress {
   }
 }
 
-module.exports = { Runner, pool, Progress, newToken, TEST_PRELUDE };
+module.exports = { Runner, pool, Progress, newToken };

@@ -2,8 +2,9 @@
 // student's answer cells, matched by nbgrader grade_id (or, when the metadata was stripped, by the
 // cell id Jupyter keeps). What the student changed elsewhere is ignored or restored, and listed.
 // The result is a plan of cells to run: setup cells, answers, and each graded test cell twice — as
-// the student saw it (visible tests) and whole (with its hidden tests) — each wrapped so that it
-// reports success only by printing a per-run secret token as the cell's last value.
+// the student saw it (visible tests), in the notebook's order, and whole (with its hidden tests),
+// after the last student cell — each wrapped so that it reports success only by printing a per-run
+// secret token as the cell's last value.
 import { Notebook, NotebookCell, STUB, cellSource, isGradedTestCell, isSolutionCell, replaceRegions, studentVersion } from "./notebook";
 
 export const HIDDEN_BEGIN = "// BEGIN HIDDEN TESTS";
@@ -121,6 +122,7 @@ export function planSubmission(instructor: Notebook, submission: Notebook | null
   const run: RunCell[] = [];
   const matchedOrder: number[] = [];
   const push = (r: Omit<RunCell, "index">) => run.push({ ...r, index: run.length });
+  const hidden: Omit<RunCell, "index">[] = [];
 
   instructor.cells.forEach((cell, i) => {
     if (isSolutionCell(cell)) {
@@ -170,11 +172,15 @@ export function planSubmission(instructor: Notebook, submission: Notebook | null
         push({ cell: i, role: "test", gradeId, part: "visible", token: visibleToken, source: wrapTest(visible, visibleToken, options.preludeForTests) });
         if (visible !== full) {
           const hiddenToken = options.token();
-          push({ cell: i, role: "test", gradeId, part: "hidden", token: hiddenToken, requires: run.length - 1, source: wrapTest(full, hiddenToken, options.preludeForTests) });
+          hidden.push({ cell: i, role: "test", gradeId, part: "hidden", token: hiddenToken, requires: run.length - 1, source: wrapTest(full, hiddenToken, options.preludeForTests) });
         }
       } else push({ cell: i, role: "setup", source: cellSource(cell) });
     }
   });
+
+  // Hidden tests run last, after every student cell: their source is then in the kernel only while
+  // no student cell can run afterwards and report what it found (in a visible test's message, say).
+  for (const h of hidden) push(h);
 
   const added = subCells.filter((c, k) => !used.has(k) && c.cell_type === "code" && cellSource(c).trim()).length;
   if (added) changes.push(`Ignored ${added} code cell${added > 1 ? "s" : ""} you added (only answer cells are graded).`);

@@ -3,6 +3,7 @@
 // are never read for the score. An exercise earns its points when all its tests pass (nbgrader's
 // all-or-nothing rule for a graded cell).
 import { GradingPlan } from "./assemble";
+import { READ_ONLY_MESSAGE } from "./harden";
 
 export interface DriverCell {
   index: number;
@@ -86,12 +87,15 @@ export function scoreRun(plan: GradingPlan, result: DriverResult | null, hidden:
     const allPassed = tests.length > 0 && tests.every((t) => t.status === "passed");
     return { gradeId: ex.gradeId, points: allPassed ? ex.points : 0, maxPoints: ex.points, tests };
   });
+  // An answer that tried to change a built-in failed with a read-only error; say so in the feedback.
+  const readOnly = plan.run.filter((r) => r.role === "answer" && byIndex.get(r.index)?.status === "error" && byIndex.get(r.index)!.stderr.includes(READ_ONLY_MESSAGE))
+    .map((r) => `Answer '${r.gradeId}' tried to change a built-in and stopped there (${READ_ONLY_MESSAGE}): ${cleanMessage(byIndex.get(r.index)!.stderr, hidden, 300).split("\n")[0]}`);
   const crashes = (result?.restarts ?? []).map((r) => cleanMessage(`${r.cell === null ? "between cells" : `cell ${cellNo.get(r.cell) ?? "?"}`}: ${r.cause}`, hidden));
   const timeouts = (result?.cells ?? []).filter((c) => c.status === "timeout").map((c) => `cell ${cellNo.get(c.index) ?? "?"} ran past its time limit and was interrupted`);
   return {
     student: info.student, notebook: info.notebook,
     score: exercises.reduce((s, e) => s + e.points, 0), maxScore: exercises.reduce((s, e) => s + e.maxPoints, 0),
-    exercises, changes: plan.changes, crashes, timeouts, failure, seconds: result?.seconds ?? 0,
+    exercises, changes: [...plan.changes, ...readOnly], crashes, timeouts, failure, seconds: result?.seconds ?? 0,
     submittedAt: info.submittedAt, key: info.key,
   };
 }
