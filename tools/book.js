@@ -4,6 +4,10 @@
 // chart drawn by vega-embed from files inside the site (so it works offline and from any static
 // host) over the PNG the kernel saved (what a reader without scripts sees).
 //
+// The Korean edition (in ko/) is the same run: each markdown cell's text comes from
+// notebooks/ko/NN-name.ipynb by cell id (`node tools/translations.js build` writes those), the code,
+// outputs and charts from the executed English notebook. Both editions share assets/ and figures.
+//
 //   node tools/book.js [--from build/course] [--out build/book]
 const fs = require("fs");
 const path = require("path");
@@ -12,6 +16,7 @@ const hljs = require("highlight.js/lib/core");
 hljs.registerLanguage("typescript", require("highlight.js/lib/languages/typescript"));
 const { markdownRenderer, escapeHtml } = require("./book/markdown");
 const { renderOutputs, joined } = require("./book/outputs");
+const { editions } = require("./book/strings");
 
 const root = path.resolve(__dirname, "..");
 
@@ -47,6 +52,22 @@ function readRun(from) {
   };
 }
 
+/** The Korean edition of an executed notebook: its markdown cells' text from notebooks/ko by cell id. */
+function koreanEntry(entry, koFrom) {
+  const file = path.join(koFrom, `${entry.name}.ipynb`);
+  const shown = path.relative(root, file).startsWith("..") ? file : path.relative(root, file);
+  const fix = "run `node tools/translations.js build` to generate the Korean notebooks";
+  if (!fs.existsSync(file)) throw new Error(`no Korean notebook ${shown} for ${entry.name}: ${fix}.`);
+  const ko = new Map(JSON.parse(fs.readFileSync(file, "utf8")).cells.filter((c) => c.cell_type === "markdown").map((c) => [c.id, c.source]));
+  const cells = entry.nb.cells.map((c, i) => {
+    if (c.cell_type !== "markdown") return c;
+    if (!c.id) throw new Error(`cell ${i + 1} of the executed ${entry.name} has no cell id, so its Korean text cannot be found: run the course again.`);
+    if (!ko.has(c.id)) throw new Error(`${shown} has no markdown cell '${c.id}' (cell ${i + 1} of the executed ${entry.name}): ${fix}.`);
+    return { ...c, source: ko.get(c.id) };
+  });
+  return { ...entry, nb: { ...entry.nb, cells } };
+}
+
 /** Hidden tests are the instructor's: the book shows that they exist, never what they check. */
 function visibleCode(text) {
   return text.replace(/^([ \t]*)\/\/ BEGIN HIDDEN TESTS[\s\S]*?\/\/ END HIDDEN TESTS[^\n]*/gm, "$1// (hidden tests, run by the grader)");
@@ -79,13 +100,22 @@ function formatValue(v) {
   return JSON.stringify(v).slice(0, 60);
 }
 
-function layout({ title, body, nav = "", depth = "" }) {
+/** The edition a page links to: its language link and its alternate in the head go to the same page there. */
+function otherEdition(ui) {
+  return ui === editions.en ? editions.ko : editions.en;
+}
+
+function layout({ ui, file, title, body, nav = "" }) {
+  const other = otherEdition(ui);
+  const depth = ui.up;
+  const there = `${ui.up}${other.dir}${file}`;
   return `<!doctype html>
-<html lang="en">
+<html lang="${ui.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="alternate" hreflang="${other.lang}" href="${there}">
 <link rel="icon" href="${depth}assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${depth}assets/katex/katex.min.css">
 <link rel="stylesheet" href="${depth}assets/highlight.css">
@@ -96,26 +126,27 @@ function layout({ title, body, nav = "", depth = "" }) {
 <script src="${depth}assets/book.js" defer></script>
 </head>
 <body>
-<header class="site"><a href="${depth}index.html">Autoencoders in TypeScript</a>${nav}</header>
+<header class="site"><a href="index.html">${escapeHtml(ui.siteTitle)}</a>${nav}<a class="language" href="${there}" hreflang="${other.lang}" lang="${other.lang}">${other.name}</a></header>
 <main>
 ${body}
 </main>
-<footer class="site">Built from the executed notebooks of a headless course run. Charts are interactive (vega-embed); without scripts their saved PNG shows.</footer>
+<footer class="site">${escapeHtml(ui.footer)}</footer>
 </body>
 </html>
 `;
 }
 
-function notebookPage(entry, prev, next, md, outDir) {
+function notebookPage(entry, prev, next, md, outDir, ui) {
   const figDir = path.join(outDir, entry.name);
   const specs = [];
   const page = {
+    // Figures are files of the book's root, shared by both editions (the same bytes, the same name).
     figure(base64) {
       const buf = Buffer.from(base64, "base64");
       const file = `${crypto.createHash("sha1").update(buf).digest("hex").slice(0, 16)}.png`;
       fs.mkdirSync(figDir, { recursive: true });
-      fs.writeFileSync(path.join(figDir, file), buf);
-      return `${entry.name}/${file}`;
+      if (!fs.existsSync(path.join(figDir, file))) fs.writeFileSync(path.join(figDir, file), buf);
+      return `${ui.up}${entry.name}/${file}`;
     },
     chart(spec) {
       const id = `spec-${specs.length}`;
@@ -129,30 +160,29 @@ function notebookPage(entry, prev, next, md, outDir) {
     const code = hljs.highlight(visibleCode(joined(c.source)), { language: "typescript" }).value;
     return `<section class="cell code" id="cell-${i}"><pre class="source"><code class="hljs language-typescript">${code}</code></pre>${renderOutputs(c.outputs, page)}</section>`;
   });
-  const link = (e, rel) => (e ? `<a class="${rel}" href="${e.name}.html">${rel === "prev" ? "← " : ""}${escapeHtml(e.title)}${rel === "next" ? " →" : ""}</a>` : "");
+  const link = (e, rel) => (e ? `<a class="${rel}" href="${e.name}.html">${rel === "prev" ? `← ${ui.previous}: ` : `${ui.next}: `}${escapeHtml(e.title)}${rel === "next" ? " →" : ""}</a>` : "");
   const nav = `<nav class="pager">${link(prev, "prev")}${link(next, "next")}</nav>`;
   const failed = entry.summary && !entry.summary.ok
-    ? `<p class="run-failed">This notebook's run failed: ${escapeHtml(entry.summary.failure ?? "see the outputs below")}.</p>` : "";
-  const notebookLink = `<p class="source-link">Notebook: <code>notebooks/${escapeHtml(entry.name)}.ipynb</code></p>`;
-  return layout({ title: entry.title, nav, body: `${failed}${notebookLink}${cells.join("\n")}\n${specs.join("\n")}\n${nav}` });
+    ? `<p class="run-failed">${ui.runFailed(escapeHtml(entry.summary.failure ?? ui.seeOutputs))}</p>` : "";
+  const notebookLink = `<p class="source-link">${ui.notebook}: <code>${ui.notebooks}${escapeHtml(entry.name)}.ipynb</code></p>`;
+  return layout({ ui, file: `${entry.name}.html`, title: entry.title, nav, body: `${failed}${notebookLink}${cells.join("\n")}\n${specs.join("\n")}\n${nav}` });
 }
 
-function indexPage(run, md) {
-  const rows = run.notebooks.map((e) => {
+function indexPage(run, entries, md, ui) {
+  const rows = entries.map((e) => {
     const results = Object.entries(e.results).map(([k, v]) => `<li><code>${escapeHtml(k)}</code> ${escapeHtml(formatValue(v))}</li>`).join("");
-    const status = !e.summary ? "" : e.summary.ok ? `<span class="ok">ran in ${Math.round(e.summary.seconds)} s</span>` : `<span class="failed">failed</span>`;
+    const status = !e.summary ? "" : e.summary.ok ? `<span class="ok">${ui.ranIn(Math.round(e.summary.seconds))}</span>` : `<span class="failed">${ui.failed}</span>`;
     return `<tr><td class="num">${e.name.split("-")[0]}</td><td><a href="${e.name}.html">${escapeHtml(e.title)}</a><div class="lead">${md(e.lead)}</div>${status}</td><td><ul class="results">${results}</ul></td></tr>`;
   }).join("\n");
-  const modeNote = run.mode === "full"
-    ? "These pages show a full-mode run: the settings each notebook states as its defaults."
-    : `These pages show a <strong>${escapeHtml(run.mode)}-mode</strong> run (fewer epochs, smaller subsets): its numbers are not the course's results.`;
-  const body = `<h1>Autoencoders in TypeScript</h1>
-<p>A course on autoencoders in TypeScript notebooks, from the linear autoencoder and its equivalence with PCA onwards. Every number below was computed by the notebook it belongs to, on MNIST or Fashion-MNIST, in the run this book was built from.</p>
-<p class="run">${modeNote}${run.date ? ` Run finished ${escapeHtml(run.date.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}.` : ""}</p>
-<table class="syllabus"><thead><tr><th>#</th><th>Notebook</th><th>Results it recorded</th></tr></thead><tbody>
+  const modeNote = run.mode === "full" ? ui.fullMode : ui.otherMode(escapeHtml(run.mode));
+  const date = run.date ? ` ${ui.runFinished(escapeHtml(run.date.replace("T", " ").replace(/\.\d+Z$/, " UTC")))}` : "";
+  const body = `<h1>${escapeHtml(ui.siteTitle)}</h1>
+<p>${escapeHtml(ui.intro)}</p>
+<p class="run">${modeNote}${date}</p>
+<table class="syllabus"><thead><tr>${ui.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>
 ${rows}
 </tbody></table>`;
-  return layout({ title: "Autoencoders in TypeScript", body });
+  return layout({ ui, file: "index.html", title: ui.siteTitle, body });
 }
 
 function copyAssets(outDir) {
@@ -184,25 +214,34 @@ function folderBytes(dir) {
     .reduce((n, d) => n + (d.isDirectory() ? folderBytes(path.join(dir, d.name)) : fs.statSync(path.join(dir, d.name)).size), 0);
 }
 
-async function buildBook({ from, out }) {
+async function buildBook({ from, out, koFrom = path.join(root, "notebooks", "ko") }) {
   const run = readRun(from);
+  // Both editions are read before anything is written: a missing translation leaves the old book in place.
+  const books = [
+    { ui: editions.en, entries: run.notebooks },
+    { ui: editions.ko, entries: run.notebooks.map((e) => koreanEntry(e, koFrom)) },
+  ];
   const problems = [];
   const render = await markdownRenderer(problems);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   copyAssets(out);
-  for (const e of run.notebooks) {
-    e.title = titleOf(e.nb, e.name);
-    e.lead = leadOf(e.nb);
+  for (const { ui, entries } of books) {
+    const dir = path.join(out, ui.dir);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const e of entries) {
+      e.title = titleOf(e.nb, e.name);
+      e.lead = leadOf(e.nb);
+    }
+    entries.forEach((e, i) => {
+      const before = problems.length;
+      fs.writeFileSync(path.join(dir, `${e.name}.html`), notebookPage(e, entries[i - 1], entries[i + 1], render, out, ui));
+      for (let p = before; p < problems.length; p++) problems[p] = `${ui.dir}${e.name}: ${problems[p]}`;
+    });
+    // The index repeats each notebook's first paragraph: its formulas were reported with its page.
+    fs.writeFileSync(path.join(dir, "index.html"), indexPage(run, entries, await markdownRenderer([]), ui));
   }
-  run.notebooks.forEach((e, i) => {
-    const before = problems.length;
-    fs.writeFileSync(path.join(out, `${e.name}.html`), notebookPage(e, run.notebooks[i - 1], run.notebooks[i + 1], render, out));
-    for (let p = before; p < problems.length; p++) problems[p] = `${e.name}: ${problems[p]}`;
-  });
-  // The index repeats each notebook's first paragraph: its formulas were reported with its page.
-  fs.writeFileSync(path.join(out, "index.html"), indexPage(run, await markdownRenderer([])));
-  return { pages: run.notebooks.length + 1, bytes: folderBytes(out), problems, mode: run.mode };
+  return { pages: books.length * (run.notebooks.length + 1), bytes: folderBytes(out), problems, mode: run.mode };
 }
 
 if (require.main === module) {
@@ -210,7 +249,7 @@ if (require.main === module) {
   try { opts = parseArgs(process.argv.slice(2)); } catch (err) { console.error(err.message); process.exit(2); }
   buildBook(opts).then((r) => {
     for (const p of r.problems) console.error(`warning: formula not typeset: ${p}`);
-    console.log(`book: ${r.pages} pages from a ${r.mode}-mode run, ${(r.bytes / 1e6).toFixed(1)} MB in ${path.relative(process.cwd(), opts.out) || "."}; open ${path.join(opts.out, "index.html")}`);
+    console.log(`book: ${r.pages} pages (English, and Korean in ko/) from a ${r.mode}-mode run, ${(r.bytes / 1e6).toFixed(1)} MB in ${path.relative(process.cwd(), opts.out) || "."}; open ${path.join(opts.out, "index.html")}`);
     if (r.problems.length) process.exitCode = 1;
   }).catch((err) => { console.error(`npm run book: ${err.message}`); process.exit(1); });
 }

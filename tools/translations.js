@@ -18,11 +18,12 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
-const notebooksDir = path.join(root, "notebooks");
-const koDir = path.join(notebooksDir, "ko");
-const translationsDir = path.join(koDir, "translations");
-const glossaryFile = path.join(koDir, "glossary.json");
+/** Where the English notebooks, the Korean ones, their translations and the glossary live. */
+function folders(root = path.resolve(__dirname, "..")) {
+  const notebooks = path.join(root, "notebooks");
+  const ko = path.join(notebooks, "ko");
+  return { root, notebooks, ko, translations: path.join(ko, "translations"), glossary: path.join(ko, "glossary.json") };
+}
 
 const joined = (source) => (Array.isArray(source) ? source.join("") : source);
 const fingerprint = (text) => crypto.createHash("sha256").update(text, "utf8").digest("hex").slice(0, 12);
@@ -69,8 +70,8 @@ function protectedParts(markdown) {
   return { parts, prose };
 }
 
-function loadGlossary() {
-  const glossary = JSON.parse(fs.readFileSync(glossaryFile, "utf8"));
+function loadGlossary(file = folders().glossary) {
+  const glossary = JSON.parse(fs.readFileSync(file, "utf8"));
   const terms = glossary.terms.map((t) => {
     // British and American spellings, plurals, and hyphens or spaces between words.
     const body = t.en.split(/[\s-]+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/is(ation|e|ed|ing)$/, "i[sz]$1")).join("[\\s-]+");
@@ -100,16 +101,16 @@ function verbatimProblems(en, ko) {
   return problems;
 }
 
-function englishNotebooks() {
-  return fs.readdirSync(notebooksDir).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort().map((f) => f.replace(/\.ipynb$/, ""));
+function englishNotebooks(dirs) {
+  return fs.readdirSync(dirs.notebooks).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort().map((f) => f.replace(/\.ipynb$/, ""));
 }
 
 /** The Korean notebook's text, or the list of problems that keep it from being built. */
-function translate(name, glossary) {
-  const englishText = fs.readFileSync(path.join(notebooksDir, `${name}.ipynb`), "utf8");
+function translate(name, glossary, dirs = folders()) {
+  const englishText = fs.readFileSync(path.join(dirs.notebooks, `${name}.ipynb`), "utf8");
   const nb = JSON.parse(englishText);
-  const file = path.join(translationsDir, `${name}.md`);
-  const rel = path.relative(root, file);
+  const file = path.join(dirs.translations, `${name}.md`);
+  const rel = path.relative(dirs.root, file);
   if (!fs.existsSync(file)) return { problems: [`${name}: no translation file (${rel})`], cells: 0 };
   const blocks = parseTranslation(fs.readFileSync(file, "utf8"), rel);
   const problems = [];
@@ -151,33 +152,33 @@ function translate(name, glossary) {
   return { problems, text, cells: translated };
 }
 
-function main(argv) {
+function main(argv, dirs = folders()) {
   const [command = "check", ...names] = argv;
   if (!["check", "build", "skeleton"].includes(command)) throw new Error(`unknown command '${command}' (usage: node tools/translations.js check | build [NN-name ...] | skeleton NN-name)`);
   if (command === "skeleton") {
     // A starting point for a new translation: each markdown cell's header and its English text.
-    const nb = JSON.parse(fs.readFileSync(path.join(notebooksDir, `${names[0]}.ipynb`), "utf8"));
+    const nb = JSON.parse(fs.readFileSync(path.join(dirs.notebooks, `${names[0]}.ipynb`), "utf8"));
     for (const c of nb.cells.filter((c) => c.cell_type === "markdown")) console.log(`<!-- cell: ${c.id} en: ${fingerprint(joined(c.source))} -->\n${joined(c.source)}\n`);
     return 0;
   }
-  const glossary = loadGlossary();
-  const all = englishNotebooks();
+  const glossary = loadGlossary(dirs.glossary);
+  const all = englishNotebooks(dirs);
   const selected = names.length ? names.map((n) => n.replace(/\.ipynb$/, "").replace(/^.*\//, "")) : all;
   for (const n of selected) if (!all.includes(n)) throw new Error(`no notebook notebooks/${n}.ipynb`);
   const problems = [];
   let cells = 0;
   for (const name of selected) {
-    const r = translate(name, glossary);
+    const r = translate(name, glossary, dirs);
     cells += r.cells;
     problems.push(...r.problems);
-    const out = path.join(koDir, `${name}.ipynb`);
+    const out = path.join(dirs.ko, `${name}.ipynb`);
     if (command === "build" && !r.problems.length) fs.writeFileSync(out, r.text);
     else if (command === "check" && !r.problems.length && (!fs.existsSync(out) || fs.readFileSync(out, "utf8") !== r.text)) {
       problems.push(`${name}: notebooks/ko/${name}.ipynb is out of date with its English notebook and translation; run \`node tools/translations.js build\``);
     }
   }
   if (!names.length) {
-    for (const f of fs.readdirSync(koDir).filter((f) => f.endsWith(".ipynb"))) {
+    for (const f of fs.readdirSync(dirs.ko).filter((f) => f.endsWith(".ipynb"))) {
       if (!all.includes(f.replace(/\.ipynb$/, ""))) problems.push(`notebooks/ko/${f} has no English notebook; delete it`);
     }
   }
@@ -186,7 +187,7 @@ function main(argv) {
   return problems.length ? 1 : 0;
 }
 
-module.exports = { fingerprint, parseTranslation, protectedParts, verbatimProblems, translate, loadGlossary };
+module.exports = { fingerprint, parseTranslation, protectedParts, verbatimProblems, translate, loadGlossary, folders, main };
 
 if (require.main === module) {
   try {

@@ -105,6 +105,12 @@ describe("course-grade on notebook 03", () => {
     assert.match(searched, /SEARCHED [1-9]\d* files/, "the search ran");
     assert.doesNotMatch(searched, /LEAKED/, "the instructor's notebooks were not reachable from the kernel");
     assert.match(graded("corrupt").failure!, /not a readable notebook/);
+    // Each attack on a built-in failed loudly in its answer cell, and the feedback says why.
+    for (const f of fixtures.filter((f) => f.name.startsWith("builtin-") && f.name !== "builtin-shadow-names")) {
+      assert.ok(graded(f.name).changes.some((c) => c.includes("built-ins are read-only during grading")), `${f.name}: ${graded(f.name).changes.join("\n")}`);
+    }
+    // Reading the hidden tests back found nothing to report: both answers kept their points.
+    assert.ok(tests("read-back").every((t) => t.status === "passed" && !t.message.includes("LEAKED")), JSON.stringify(tests("read-back")));
     const csv = fs.readFileSync(path.join(out(), "grades.csv"), "utf8").trim().split("\n");
     assert.equal(csv.length, fixtures.length + 1, "one row per student");
     assert.deepEqual(csv[0].split(",").slice(0, 5), ["student", `${NAME}/${t1}`, `${NAME}/${t2}`, "total", "max"]);
@@ -214,5 +220,42 @@ describe("course-grade on notebook 03", () => {
     const results = readJson(path.join(ag, "results", "results.json"));
     assert.equal(results.score, 2, JSON.stringify(results, null, 1));
     assert.equal(results.tests.length, 4);
+  });
+});
+
+describe("course-grade on the Korean edition of notebook 03", () => {
+  it("releases, validates and grades it the same way, answers matched by grade_id", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-ko-"));
+    try {
+      const source = path.join(tmp, "source");
+      fs.mkdirSync(source);
+      fs.copyFileSync(path.join(root, "notebooks", "ko", `${NAME}.ipynb`), path.join(source, `${NAME}.ipynb`));
+      const korean: Notebook = readJson(path.join(source, `${NAME}.ipynb`));
+      const rel = path.join(tmp, "release");
+      const r = grade("release", "--source", source, "--out", rel);
+      assert.equal(r.code, 0, r.out);
+      const released: Notebook = readJson(path.join(rel, `${NAME}.ipynb`));
+      assert.match(released.cells.filter((c) => c.cell_type === "markdown").map(cellSource).join("\n"), /오토인코더/, "the student version keeps the Korean text");
+      const v = grade("validate", NAME, "--source", source, "--jobs", "2");
+      assert.equal(v.code, 0, v.out);
+      // A student who worked in the Korean notebook, and one who worked in the English one.
+      const { fixtures, tests: [k1, k2] } = fixturesFor(NAME, korean);
+      const english = fixturesFor(NAME, readJson(path.join(root, "notebooks", `${NAME}.ipynb`))).fixtures;
+      const students = [["ko-correct", fixtures.find((f) => f.name === "correct")!], ["ko-wrong-plausible", fixtures.find((f) => f.name === "wrong-plausible")!], ["en-correct", english.find((f) => f.name === "correct")!]] as const;
+      for (const [student, f] of students) {
+        fs.mkdirSync(path.join(tmp, "submissions", student), { recursive: true });
+        fs.writeFileSync(path.join(tmp, "submissions", student, `${NAME}.ipynb`), f.text);
+      }
+      const out = path.join(tmp, "graded");
+      const g = grade("autograde", path.join(tmp, "submissions"), "--source", source, "--out", out, ...RUN);
+      assert.equal(g.code, 0, g.out);
+      const csv = fs.readFileSync(path.join(out, "grades.csv"), "utf8");
+      assert.deepEqual(csv.split("\n")[0].split(",").slice(1, 3), [`${NAME}/${k1}`, `${NAME}/${k2}`]);
+      assert.match(csv, /^ko-correct,2,2,4,4,/m);
+      assert.match(csv, /^ko-wrong-plausible,2,0,2,4,/m);
+      assert.match(csv, /^en-correct,2,2,4,4,/m);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

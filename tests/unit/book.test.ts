@@ -10,11 +10,22 @@ const { buildBook, visibleCode } = require("../../tools/book.js");
 const md = (source: string) => ({ cell_type: "markdown", metadata: {}, source });
 const code = (source: string, outputs: unknown[] = []) => ({ cell_type: "code", metadata: {}, source, outputs, execution_count: 1 });
 
-function run(cells: unknown[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-run-"));
-  fs.writeFileSync(path.join(dir, "01-first.ipynb"), JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
-  fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify({ mode: "quick", results: { "01-first": { "x.mse": 0.0123456 } } }));
-  return dir;
+type Cell = { cell_type: string; source: string; id?: string };
+const notebook = (cells: Cell[]) => JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 });
+
+/**
+ * An executed run of one notebook (`from`) and its Korean notebooks (`koFrom`): the same cells, with
+ * the markdown cells' text taken in order from `ko` (the English text when there is none).
+ */
+function run(cells: Cell[], ko: string[] = []): { from: string; koFrom: string } {
+  const withIds = cells.map((c, i) => ({ id: `cell-${i}`, ...c }));
+  const from = fs.mkdtempSync(path.join(os.tmpdir(), "book-run-"));
+  fs.writeFileSync(path.join(from, "01-first.ipynb"), notebook(withIds));
+  fs.writeFileSync(path.join(from, "results.json"), JSON.stringify({ mode: "quick", results: { "01-first": { "x.mse": 0.0123456 } } }));
+  const koFrom = fs.mkdtempSync(path.join(os.tmpdir(), "book-ko-"));
+  let m = 0;
+  fs.writeFileSync(path.join(koFrom, "01-first.ipynb"), notebook(withIds.map((c) => (c.cell_type === "markdown" ? { ...c, source: ko[m++] ?? c.source } : c))));
+  return { from, koFrom };
 }
 
 describe("book", () => {
@@ -30,7 +41,7 @@ describe("book", () => {
   it("typesets math, links notebooks to pages, writes charts over their PNG and lists results", async () => {
     const png = fs.readFileSync(path.join(__dirname, "..", "..", "tools", "book", "site", "favicon.svg")).toString("base64");
     const spec = { mark: "point", data: { values: [{ a: 1 }] }, description: "</script><b>" };
-    const from = run([
+    const { from, koFrom } = run([
       md("# 01 · First\n\nThe loss $\\frac{1}{2}\\|x\\|^2$ costs \\$5; see [next](02-second.ipynb#top) and `$notMath$`."),
       code("const x = 1;\n// BEGIN HIDDEN TESTS\nhidden();\n// END HIDDEN TESTS", [
         { output_type: "stream", name: "stdout", text: ["epoch 1\r", "epoch 2\n"] },
@@ -38,7 +49,7 @@ describe("book", () => {
       ]),
     ]);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
-    const built = await buildBook({ from, out });
+    const built = await buildBook({ from, out, koFrom });
     assert.deepEqual(built.problems, []);
     const page = fs.readFileSync(path.join(out, "01-first.html"), "utf8");
     assert.match(page, /class="katex"/);
@@ -60,10 +71,62 @@ describe("book", () => {
 
   it("reports a formula KaTeX cannot typeset instead of printing it raw", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
-    const built = await buildBook({ from: run([md("# T\n\nBroken $\\frac{1}{$ here.")]), out });
-    assert.equal(built.problems.length, 1);
+    const built = await buildBook({ ...run([md("# T\n\nBroken $\\frac{1}{$ here.")]), out });
+    assert.equal(built.problems.length, 2); // the page, and its Korean edition
     assert.match(built.problems[0], /^01-first: /);
+    assert.match(built.problems[1], /^ko\/01-first: /);
     assert.match(fs.readFileSync(path.join(out, "01-first.html"), "utf8"), /class="math-error"/);
+  });
+
+  it("builds the Korean edition from the same run: Korean prose, the same outputs, links between the editions", async () => {
+    const png = fs.readFileSync(path.join(__dirname, "..", "..", "tools", "book", "site", "favicon.svg")).toString("base64");
+    const { from, koFrom } = run([
+      md("# 01 · First\n\nThe loss $\\frac{1}{2}\\|x\\|^2$ is small; see [next](02-second.ipynb)."),
+      code("console.log('epoch 2');", [
+        { output_type: "stream", name: "stdout", text: "verdict: reproduced\n" },
+        { output_type: "display_data", metadata: {}, data: { "application/vnd.vegalite.v5+json": { mark: "point" }, "image/png": png } },
+      ]),
+      md("## Second heading"),
+    ], ["# 01 · 첫 노트북\n\n손실 $\\frac{1}{2}\\|x\\|^2$ 은 작습니다. [다음](02-second.ipynb)을 보십시오.", "## 두 번째 제목"]);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
+    const built = await buildBook({ from, out, koFrom });
+    assert.deepEqual(built.problems, []);
+    assert.equal(built.pages, 4);
+    const en = fs.readFileSync(path.join(out, "01-first.html"), "utf8");
+    const ko = fs.readFileSync(path.join(out, "ko", "01-first.html"), "utf8");
+    assert.match(ko, /<html lang="ko">/);
+    assert.match(ko, /<h1>01 · 첫 노트북<\/h1>/);
+    assert.match(ko, /<h2>두 번째 제목<\/h2>/);
+    assert.match(ko, /class="katex"/);
+    assert.match(ko, /href="02-second\.html"/);
+    assert.doesNotMatch(ko, /The loss|Second heading/);
+    // Code and outputs as run: the same code, the same printed text, the chart over the same shared PNG.
+    assert.match(ko, /<pre class="output stream stdout">verdict: reproduced\n<\/pre>/);
+    const figure = /src="(01-first\/[0-9a-f]{16}\.png)"/.exec(en)![1];
+    assert.match(ko, new RegExp(`<img class="chart-png" src="\\.\\./${figure}"`));
+    assert.ok(fs.existsSync(path.join(out, figure)));
+    assert.match(ko, /href="\.\.\/assets\/book\.css"/);
+    assert.ok(!fs.existsSync(path.join(out, "ko", "assets")), "the Korean edition copies the assets again");
+    // Each page links to itself in the other language.
+    assert.match(ko, /<a class="language" href="\.\.\/01-first\.html" hreflang="en" lang="en">English<\/a>/);
+    assert.match(en, /<html lang="en">/);
+    assert.match(en, /<a class="language" href="ko\/01-first\.html" hreflang="ko" lang="ko">한국어<\/a>/);
+    const koIndex = fs.readFileSync(path.join(out, "ko", "index.html"), "utf8");
+    assert.match(koIndex, /<html lang="ko">/);
+    assert.match(koIndex, /<a href="01-first\.html">01 · 첫 노트북<\/a>/);
+    assert.match(koIndex, /<code>x\.mse<\/code> 0\.01235/);
+    assert.match(koIndex, /<th>노트북<\/th>/);
+    assert.match(koIndex, /href="\.\.\/index\.html" hreflang="en"/);
+  });
+
+  it("says to generate the Korean notebooks when one is missing or lacks a cell", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
+    const { from } = run([md("# T")]);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "book-ko-"));
+    await assert.rejects(buildBook({ from, out, koFrom: empty }), /no Korean notebook .*01-first\.ipynb.*node tools\/translations\.js build/);
+    const { koFrom } = run([md("# T")]);
+    fs.writeFileSync(path.join(from, "01-first.ipynb"), notebook([{ ...md("# T"), id: "cell-0" }, { ...md("New"), id: "cell-new" }]));
+    await assert.rejects(buildBook({ from, out, koFrom }), /has no markdown cell 'cell-new'.*node tools\/translations\.js build/);
   });
 
   it("says how to get executed notebooks when there are none", async () => {
