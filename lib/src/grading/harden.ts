@@ -35,13 +35,14 @@ export function explainReadOnly(err: unknown): unknown {
   return err;
 }
 
-// Properties that ordinary code sets on its own objects (an error's `name`, a class's `toString`):
-// on a read-only prototype, assigning them to an instance would fail (JavaScript's "override
-// mistake"), so they become accessors whose setter gives the instance a property of its own, and
-// throws only for the prototype itself. Kept short: V8 optimises built-in methods that are plain
-// data (measured: with `push`, `call` or `constructor` of arrays as accessors, notebook code slows).
-const OVERRIDABLE_OBJECT = ["constructor", "toString", "toLocaleString", "valueOf"];
+// Properties that ordinary code sets on its own objects (an error's `name`, a class's `toString`, an
+// array's own `forEach` as vega gives some): on a read-only prototype, assigning them to an instance
+// would fail (JavaScript's "override mistake"), so they become accessors whose setter gives the
+// instance a property of its own, and throws only for the prototype itself. Array.prototype keeps
+// `constructor` and its iterator as plain data: V8's fast paths for map, slice and spreading depend on them.
+const OVERRIDABLE_OBJECT = ["constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"];
 const OVERRIDABLE_ERROR = ["constructor", "name", "message", "toString"];
+const overridableArray = () => Object.getOwnPropertyNames(Array.prototype).filter((k) => k !== "constructor" && k !== "length");
 
 function tameOverrides(proto: object, names: (string | symbol)[]): void {
   for (const name of names) {
@@ -69,6 +70,7 @@ function hardenDeep(root: unknown, seen: Set<unknown>): void {
     seen.add(o);
     if (o === Object.prototype) tameOverrides(o, OVERRIDABLE_OBJECT);
     else if (o === Function.prototype) tameOverrides(o, ["toString"]);
+    else if (o === Array.prototype) tameOverrides(o, overridableArray());
     // Only Error's own prototype: with TypeError.prototype.name an accessor, Node prints TypeErrors as "{}".
     else if (o === Error.prototype) tameOverrides(o, OVERRIDABLE_ERROR);
     if (o === Error) {
