@@ -1,7 +1,7 @@
 // Submissions a class might hand in for notebook 03 or 05, built from the instructor's notebook so
 // that they follow it when it changes: correct, wrong in a way only a hidden test catches, and each
 // kind of sabotage the grader must survive. Each fixture says what its grade must be.
-import { Notebook, NotebookCell, STUB, cellSource, isGradedTestCell, secretHiddenLines, studentVersion } from "../../lib/src/grading";
+import { Notebook, NotebookCell, STUB, cellSource, hiddenLines, isGradedTestCell, secretHiddenLines, studentVersion } from "../../lib/src/grading";
 
 /** Per notebook: its two exercises, a wrong body for the first, a plausible mistake in the second. */
 const SPECIFIC: Record<string, { first: string; second: string; firstFunction: string; secondFunction: string; wrongFirstBody: string; plausibleSecond: (src: string) => string }> = {
@@ -110,21 +110,30 @@ export function fixturesFor(name: string, instructor: Notebook): { fixtures: Fix
   console.log(\`SEARCHED \${scanned} files\`);
   for (const l of leaks) console.log(\`LEAKED \${l}\`);
 }`;
-  // Reads hidden tests back: the first answer's function keeps the source of whatever calls it
-  // (`.caller` reaches the test cell's code in sloppy mode), and the second answer's function, called
-  // by the visible test after it, fails with any hidden line found, base64-encoded so that the
-  // feedback's redaction of hidden lines does not recognise it.
+  // Reads hidden tests back: the first answer's function keeps the source of every function on the
+  // stack when it is called (the test cell's code among them, in sloppy mode), and the second
+  // answer's function, called by the visible test after it, fails with the first test's hidden lines
+  // if it found them, base64-encoded so that the feedback's redaction of hidden lines misses them.
   const renamed = (src: string, fn: string) => changed(src, src.replace(`function ${fn}(`, `function ${fn}Real(`), `rename ${fn}`);
+  // A line of the first test cell's hidden tests that the student version does not show.
+  const shown = studentVersion(instructor).cells.map(cellSource).join("\n");
+  const firstHidden = hiddenLines({ ...instructor, cells: [instructor.cells[indexOf(instructor, t1)]] }).filter((l) => !shown.includes(l)).sort((a, b) => b.length - a.length)[0];
+  if (!firstHidden) throw new Error(`${name}: '${t1}' has no hidden line to look for; the grading fixtures are out of date`);
   const readBack = {
+    // Every sloppy-mode function on the stack, as source (V8 hands out the functions of sloppy frames only).
     first: `${renamed(right1, spec.firstFunction)}
 const found: string[] = [];
-const ${spec.firstFunction}: typeof ${spec.firstFunction}Real = function spy(this: unknown, ...args: any[]) {
-  try { for (let f: any = spy, depth = 0; f && depth < 5; depth++) { f = f.caller; if (f) found.push(String(f)); } } catch { /* strict mode */ }
+const ${spec.firstFunction}: typeof ${spec.firstFunction}Real = function (this: unknown, ...args: any[]) {
+  const before = (Error as any).prepareStackTrace;
+  try {
+    (Error as any).prepareStackTrace = (_: unknown, sites: any[]) => sites.map((s) => String(s.getFunction() ?? ""));
+    found.push(...((new Error().stack as unknown) as string[]));
+  } catch { /* not allowed */ } finally { try { (Error as any).prepareStackTrace = before; } catch { /* not allowed */ } }
   return (${spec.firstFunction}Real as any).apply(this, args);
 } as any;`,
     second: `${renamed(right2, spec.secondFunction)}
 const ${spec.secondFunction}: typeof ${spec.secondFunction}Real = function (this: unknown, ...args: any[]) {
-  const secret = ${JSON.stringify(secret)};
+  const secret = Buffer.from(${JSON.stringify(Buffer.from(firstHidden).toString("base64"))}, "base64").toString();
   const leaks = found.filter((t) => t.includes(secret));
   if (leaks.length) throw new Error("LEAKED " + Buffer.from(leaks.join("\\n")).toString("base64"));
   return (${spec.secondFunction}Real as any).apply(this, args);
@@ -174,7 +183,7 @@ const ${spec.secondFunction}: typeof ${spec.secondFunction}Real = function (this
     f("timer-throw", "the first answer schedules an exception from a timer", submission({ [spec.first]: `${right1}\nsetTimeout(() => { throw new Error("boom from a timer"); }, 300);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("read-source", "a correct answer that searches the disk for the hidden tests", submission({ [spec.first]: `${right1}\n${search}`, [spec.second]: right2 }), full),
     ...builtIns.map(([name, about, attack]) => f(name, `a wrong answer plus ${about}`, submission({ [spec.first]: `${wrong1}\n${attack}`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 })),
-    f("read-back", "correct answers that read the calling test's source (.caller) and report hidden tests in a later visible test's message", submission({ [spec.first]: readBack.first, [spec.second]: readBack.second }), full),
+    f("read-back", "correct answers that read the calling test's source off the stack and report its hidden lines in a later visible test's message", submission({ [spec.first]: readBack.first, [spec.second]: readBack.second }), full),
     f("corrupt", "a notebook file that is not JSON", '{"cells": [ {"cell_type": "code", "source": "oops', { [t1]: 0, [t2]: 0 }),
   ];
   return { fixtures, tests: [t1, t2], secret };

@@ -121,7 +121,7 @@ function findHiddenLeaks(dir, instructorNotebooks) {
 
 // ---------------------------------------------------------------- grading one submission
 
-const GRADER_FILES = [path.join(__dirname, "runner.js"), path.join(__dirname, "..", "grade_kernel.py"), ...["assemble.js", "score.js", "check.js", "harden.js"].map((f) => path.join(root, "lib", "dist", "grading", f))];
+const GRADER_FILES = [path.join(__dirname, "runner.js"), path.join(__dirname, "..", "grade_kernel.py"), ...["assemble.js", "score.js", "check.js", "harden.js", "preload.js"].map((f) => path.join(root, "lib", "dist", "grading", f))];
 function graderVersion() {
   const h = crypto.createHash("sha256");
   for (const f of GRADER_FILES) h.update(fs.existsSync(f) ? fs.readFileSync(f) : f);
