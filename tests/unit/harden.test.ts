@@ -83,8 +83,9 @@ report("dataSyncStill", Array.from(tf.tensor([1, 2]).dataSync()).join(","));
     const result = inChild(`
 report("errorName", cell("class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } } if (new MyError('x').name !== 'MyError') throw new Error('name lost');"));
 report("ownToString", cell("const o = {}; o.toString = () => 'mine'; if (String(o) !== 'mine') throw new Error('toString lost');"));
-report("es5Class", cell("function A() {} A.prototype = Object.create(Object.prototype); A.prototype.constructor = A; if (new A().constructor !== A) throw new Error('constructor lost');"));
+report("es5Class", cell("function A() {} A.prototype = { constructor: A }; function B() {} B.prototype = Object.create(A.prototype); B.prototype.constructor = B; if (new B().constructor !== B) throw new Error('constructor lost');"));
 report("tensors", cell("const tf = globalThis.__grader_test.tf; const t = tf.tidy(() => tf.add(tf.tensor([1, 2]), 1)); const v = Array.from(t.dataSync()); t.dispose(); if (v.join() !== '2,3') throw new Error(String(v));"));
+report("inspectError", (require("util").inspect(new Error("x")) as string).startsWith("Error: x") ? "ok" : "printed as " + require("util").inspect(new Error("x")));
 report("inspectTypeError", (require("util").inspect(new TypeError("x")) as string).startsWith("TypeError: x") ? "ok" : "printed as " + require("util").inspect(new TypeError("x")));
 report("stackTraceLimit", cell("const before = Error.stackTraceLimit; Error.stackTraceLimit = 3; Error.stackTraceLimit = before;"));
 `);

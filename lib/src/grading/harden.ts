@@ -38,10 +38,11 @@ export function explainReadOnly(err: unknown): unknown {
 // Properties that ordinary code sets on its own objects (an error's `name`, a class's `toString`, an
 // array's own `forEach` as vega gives some): on a read-only prototype, assigning them to an instance
 // would fail (JavaScript's "override mistake"), so they become accessors whose setter gives the
-// instance a property of its own, and throws only for the prototype itself. Array.prototype keeps
-// `constructor` and its iterator as plain data: V8's fast paths for map, slice and spreading depend on them.
-const OVERRIDABLE_OBJECT = ["constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"];
-const OVERRIDABLE_ERROR = ["constructor", "name", "message", "toString"];
+// instance a property of its own, and throws only for the prototype itself. `constructor` stays plain
+// data everywhere: Node prints errors by reading its descriptor's value (as an accessor, every error
+// printed as "{}"), and V8's fast paths for map, slice and spreading depend on Array.prototype's.
+const OVERRIDABLE_OBJECT = ["toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"];
+const OVERRIDABLE_ERROR = ["name", "message", "toString"];
 const overridableArray = () => Object.getOwnPropertyNames(Array.prototype).filter((k) => k !== "constructor" && k !== "length");
 
 function tameOverrides(proto: object, names: (string | symbol)[]): void {
