@@ -12,6 +12,7 @@
 const fs = require("fs");
 const path = require("path");
 const crypto = require("crypto");
+const { courseNotebooks } = require("./notebook-files");
 const hljs = require("highlight.js/lib/core");
 hljs.registerLanguage("typescript", require("highlight.js/lib/languages/typescript"));
 const { markdownRenderer, escapeHtml } = require("./book/markdown");
@@ -32,7 +33,7 @@ function parseArgs(argv) {
 
 /** The notebooks of a run, in course order, with what the runner recorded about each. */
 function readRun(from) {
-  const names = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort() : [];
+  const names = courseNotebooks(from);
   if (!names.length) {
     throw new Error(`no executed notebooks in ${from}. Run the course first (\`npm run course\`, about 20 minutes), or point --from at a run's output folder.`);
   }

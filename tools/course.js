@@ -10,6 +10,7 @@
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
+const { courseNotebooks } = require("./notebook-files");
 const { root, kernelJson, jupyterEnv, pythonWith } = require("./jupyter-env");
 
 function parseArgs(argv) {
@@ -27,7 +28,7 @@ function parseArgs(argv) {
   opts.out = path.resolve(opts.out || path.join(root, "build", opts.mode === "full" ? "course" : "test-run"));
   if (!opts.notebooks.length) {
     const dir = path.join(root, "notebooks");
-    opts.notebooks = fs.readdirSync(dir).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
+    opts.notebooks = courseNotebooks(dir).map((f) => path.join(dir, f));
   }
   return opts;
 }

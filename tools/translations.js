@@ -17,6 +17,7 @@
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { courseNotebooks } = require("./notebook-files");
 
 /** Where the English notebooks, the Korean ones, their translations and the glossary live. */
 function folders(root = path.resolve(__dirname, "..")) {
@@ -102,7 +103,7 @@ function verbatimProblems(en, ko) {
 }
 
 function englishNotebooks(dirs) {
-  return fs.readdirSync(dirs.notebooks).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).sort().map((f) => f.replace(/\.ipynb$/, ""));
+  return courseNotebooks(dirs.notebooks).map((f) => f.replace(/\.ipynb$/, ""));
 }
 
 /** The Korean notebook's text, or the list of problems that keep it from being built. */

@@ -19,6 +19,8 @@ import { Browser, Page } from "playwright-core";
 import { chartProblems, hoverUntilTooltipImage, launchChromium } from "./browser";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildBook } = require("../../tools/book.js");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { courseNotebooks } = require("../../tools/notebook-files.js") as { courseNotebooks: (dir: string) => string[] };
 
 const root = path.resolve(__dirname, "..", "..");
 const from = path.resolve(process.env.AE_BOOK_FROM ?? path.join(root, "build", "test-run"));
@@ -29,7 +31,7 @@ let server: http.Server;
 let base = "";
 let browser: Browser;
 // The run's notebooks, known before the book is built: each becomes a test of its own.
-const pages = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f)).map((f) => f.replace(/\.ipynb$/, ".html")).sort() : [];
+const pages = courseNotebooks(from).map((f) => f.replace(/\.ipynb$/, ".html"));
 
 before(async () => {
   assert.ok(fs.existsSync(from), `no executed notebooks in ${from}: run \`npm test\` (or \`npm run course\` and set AE_BOOK_FROM=build/course) first`);

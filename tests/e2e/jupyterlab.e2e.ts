@@ -17,6 +17,8 @@ import * as path from "node:path";
 import { Browser, Page } from "playwright-core";
 import { chartProblems, hoverUntilTooltipImage, launchChromium } from "./browser";
 import { Notebook, studentVersion } from "../../lib/src/grading/notebook";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { courseNotebooks } = require("../../tools/notebook-files.js") as { courseNotebooks: (dir: string) => string[] };
 
 const root = path.resolve(__dirname, "..", "..");
 const outDir = path.join(root, "build", "e2e");
@@ -25,9 +27,7 @@ const token = "course-e2e";
 const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
 
 const wanted = (process.env.AE_E2E_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-const notebooks = fs.readdirSync(path.join(root, "notebooks"))
-  .filter((f) => /^\d\d[a-z]?-.*\.ipynb$/.test(f) && (!wanted.length || wanted.some((w) => f.startsWith(w))))
-  .sort();
+const notebooks = courseNotebooks(path.join(root, "notebooks")).filter((f) => !wanted.length || wanted.some((w) => f.startsWith(w)));
 
 let server: ChildProcess;
 let serverLog = "";

@@ -1,5 +1,5 @@
 // The book builder without a browser: what it takes from an executed run and what it refuses.
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,6 +11,14 @@ const md = (source: string) => ({ cell_type: "markdown", metadata: {}, source })
 const code = (source: string, outputs: unknown[] = []) => ({ cell_type: "code", metadata: {}, source, outputs, execution_count: 1 });
 
 type Cell = { cell_type: string; source: string; id?: string };
+
+// Every folder a test makes is removed when the file's tests end.
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  made.push(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  return made[made.length - 1];
+};
+after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 const notebook = (cells: Cell[]) => JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 });
 
 /**
@@ -19,10 +27,10 @@ const notebook = (cells: Cell[]) => JSON.stringify({ cells, metadata: {}, nbform
  */
 function run(cells: Cell[], ko: string[] = []): { from: string; koFrom: string } {
   const withIds = cells.map((c, i) => ({ id: `cell-${i}`, ...c }));
-  const from = fs.mkdtempSync(path.join(os.tmpdir(), "book-run-"));
+  const from = tempDir("book-run-");
   fs.writeFileSync(path.join(from, "01-first.ipynb"), notebook(withIds));
   fs.writeFileSync(path.join(from, "results.json"), JSON.stringify({ mode: "quick", results: { "01-first": { "x.mse": 0.0123456 } } }));
-  const koFrom = fs.mkdtempSync(path.join(os.tmpdir(), "book-ko-"));
+  const koFrom = tempDir("book-ko-");
   let m = 0;
   fs.writeFileSync(path.join(koFrom, "01-first.ipynb"), notebook(withIds.map((c) => (c.cell_type === "markdown" ? { ...c, source: ko[m++] ?? c.source } : c))));
   return { from, koFrom };
@@ -48,7 +56,7 @@ describe("book", () => {
         { output_type: "display_data", metadata: {}, data: { "application/vnd.vegalite.v5+json": spec, "image/png": png, "text/plain": "chart" } },
       ]),
     ]);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
+    const out = tempDir("book-out-");
     const built = await buildBook({ from, out, koFrom });
     assert.deepEqual(built.problems, []);
     const page = fs.readFileSync(path.join(out, "01-first.html"), "utf8");
@@ -70,7 +78,7 @@ describe("book", () => {
   });
 
   it("reports a formula KaTeX cannot typeset instead of printing it raw", async () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
+    const out = tempDir("book-out-");
     const built = await buildBook({ ...run([md("# T\n\nBroken $\\frac{1}{$ here.")]), out });
     assert.equal(built.problems.length, 2); // the page, and its Korean edition
     assert.match(built.problems[0], /^01-first: /);
@@ -88,7 +96,7 @@ describe("book", () => {
       ]),
       md("## Second heading"),
     ], ["# 01 · 첫 노트북\n\n손실 $\\frac{1}{2}\\|x\\|^2$ 은 작습니다. [다음](02-second.ipynb)을 보십시오.", "## 두 번째 제목"]);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
+    const out = tempDir("book-out-");
     const built = await buildBook({ from, out, koFrom });
     assert.deepEqual(built.problems, []);
     assert.equal(built.pages, 4);
@@ -120,9 +128,9 @@ describe("book", () => {
   });
 
   it("says to generate the Korean notebooks when one is missing or lacks a cell", async () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "book-out-"));
+    const out = tempDir("book-out-");
     const { from } = run([md("# T")]);
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "book-ko-"));
+    const empty = tempDir("book-ko-");
     await assert.rejects(buildBook({ from, out, koFrom: empty }), /no Korean notebook .*01-first\.ipynb.*node tools\/translations\.js build/);
     const { koFrom } = run([md("# T")]);
     fs.writeFileSync(path.join(from, "01-first.ipynb"), notebook([{ ...md("# T"), id: "cell-0" }, { ...md("New"), id: "cell-new" }]));
@@ -130,7 +138,7 @@ describe("book", () => {
   });
 
   it("says how to get executed notebooks when there are none", async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "book-empty-"));
+    const empty = tempDir("book-empty-");
     await assert.rejects(buildBook({ from: empty, out: path.join(empty, "out") }), /npm run course/);
   });
 });
