@@ -9,4 +9,4 @@ function courseNotebooks(dir) {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => NOTEBOOK_FILE.test(f)).sort() : [];
 }
 
-module.exports = { NOTEBOOK_FILE, courseNotebooks };
+module.exports = { courseNotebooks };
