@@ -7,6 +7,8 @@ import { categoricalPrior, gaussianMixturePrior, gaussianPrior, swissRollPrior }
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss, minimaxGeneratorLoss } from "../../lib/src/losses/adversarial";
 import { clusterBalanceLoss, clusterBalanceTerms } from "../../lib/src/losses/clusterBalance";
 import { adaptiveRadius, virtualAdversarialLoss } from "../../lib/src/losses/virtualAdversarial";
+import { sameClusterLoss } from "../../lib/src/losses/sameCluster";
+import { randomAffine } from "../../lib/src/data/augment";
 import { kthNeighbourDistances } from "../../lib/src/metrics/neighbours";
 import { noiseSeed } from "../../lib/src/random";
 import { train, Phase } from "../../lib/src/training/train";
@@ -327,6 +329,40 @@ describe("the AAE's consistency phase (IMSAT: VAT + weighted balance on the cate
     model.dispose();
   });
 
+  it("with augmentation adds weight × sameClusterLoss between each image and its deformed copy, at VAT's ξ", () => {
+    const model = new AdversarialAutoencoder({ ...config, inputSize: 9 });
+    const x = tf.tensor2d(Array.from(randomArray(36, 19, 0, 1)), [4, 9]);
+    const batch = { x, labels: new Int32Array(4), indices: Int32Array.from([0, 1, 2, 3]) };
+    const augmentation = { imageShape: [3, 3] as [number, number], rotationDegrees: 20, weight: 0.7 };
+    const phase = model.phases({ prior: gaussianPrior(2), learningRates: rates, seed: 4, consistency: { radius: 0.3, xi: 10, augmentation } }).find((p) => p.name === "consistency")!;
+    const before = tf.memory().numTensors;
+    const out = phase.loss(batch) as { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+    const [loss, vat, bal, same] = [out.loss, out.terms.VAT, out.terms.balance, out.terms["same cluster"]].map(value);
+    assert.equal(tf.memory().numTensors, before, "the phase's loss leaks no tensors");
+    const logitsOf = (t: tf.Tensor2D) => tf.slice(model.encoder.apply(t) as tf.Tensor2D, [0, 2], [-1, 3]) as tf.Tensor2D;
+    const stepSeed = 104729 + 4;
+    const expectedSame = value(tf.tidy(() => sameClusterLoss(logitsOf(x), logitsOf(randomAffine(x, [3, 3], stepSeed, augmentation)))));
+    const expectedVat = value(virtualAdversarialLoss(logitsOf, x, { radius: 0.3, seed: stepSeed, xi: 10 }));
+    assert.ok(Math.abs(same - expectedSame) < 1e-6, `same cluster ${same} vs ${expectedSame}`);
+    assert.ok(Math.abs(vat - expectedVat) < 1e-6, `VAT at ξ = 10: ${vat} vs ${expectedVat}`);
+    assert.ok(Math.abs(loss - (vat + 0.3 * bal + 0.7 * same)) < 1e-5, `${loss} vs ${vat} + 0.3 × ${bal} + 0.7 × ${same}`);
+    x.dispose();
+    model.dispose();
+  });
+
+  it("runs stepsPerBatch optimiser steps per batch, after the generator, each with its own perturbations", () => {
+    const model = new AdversarialAutoencoder(config);
+    const phases = model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: 0.5, stepsPerBatch: 2 } });
+    assert.deepEqual(phases.map((p) => p.name), ["reconstruction", "discriminator", "generator", "consistency", "consistency, step 2"]);
+    const x = tf.tensor2d(Array.from(randomArray(24, 9, 0, 1)), [6, 4]);
+    const batch = { x, labels: new Int32Array(6), indices: Int32Array.from([0, 1, 2, 3, 4, 5]) };
+    const [first, second] = phases.slice(3).map((p) => value((p.loss(batch) as { terms: Record<string, tf.Scalar> }).terms.VAT));
+    assert.notEqual(first, second, "the second step draws a new VAT direction");
+    assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: 0.5, stepsPerBatch: 0 } }), /stepsPerBatch must be a whole number ≥ 1, got 0/);
+    x.dispose();
+    model.dispose();
+  });
+
   it("weights the marginal entropy by μ: balanced sure rows give −μ log K", () => {
     const rows = tf.tensor2d([[30, 0, 0], [0, 30, 0], [0, 0, 30]]);
     assert.ok(Math.abs(value(clusterBalanceLoss(rows, 4)) + 4 * Math.log(3)) < 1e-5);
@@ -339,6 +375,8 @@ describe("the AAE's consistency phase (IMSAT: VAT + weighted balance on the cate
     assert.throws(() => plain.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: 1 } }), /consistency needs a categorical code/);
     const model = new AdversarialAutoencoder(config);
     assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: [1, 0] } }), /radius must be positive/);
+    assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: 1, augmentation: { imageShape: [3, 3] } } }), /imageShape \[3,3\] does not make the 4 inputs/);
+    assert.throws(() => model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: 1, augmentation: { imageShape: [2, 2], weight: -1 } } }), /augmentation.weight must be ≥ 0/);
     const phase = model.phases({ prior: gaussianPrior(2), learningRates: rates, consistency: { radius: [1, 1] } }).find((p) => p.name === "consistency")!;
     const batch = { x: tf.zeros([2, 4]) as tf.Tensor2D, labels: new Int32Array(2), indices: Int32Array.from([0, 7]) };
     assert.throws(() => phase.loss(batch), /radius has 2 entries but the batch has image 7/);

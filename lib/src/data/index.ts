@@ -7,3 +7,4 @@ export { loadShippedDataset, ShippedDataset } from "./shipped";
 export { gaussianNoise, maskingNoise, saltAndPepperNoise } from "./corruption";
 export { binarize, binarizeDataset } from "./binarize";
 export { oneHot, endlessBatches } from "./labels";
+export { randomAffine, AffineRanges } from "./augment";

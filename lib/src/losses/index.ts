@@ -7,3 +7,4 @@ export { elboTerms, negativeElbo, ElboTerms, DensityPrior } from "./elbo";
 export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy, ebganDiscriminatorLoss } from "./adversarial";
 export { clusterBalanceTerms, clusterBalanceLoss, ClusterBalanceTerms } from "./clusterBalance";
 export { virtualAdversarialLoss, adaptiveRadius, VirtualAdversarialOptions } from "./virtualAdversarial";
+export { sameClusterLoss } from "./sameCluster";

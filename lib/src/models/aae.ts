@@ -13,6 +13,8 @@ import { oneHot } from "../data/labels";
 import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss } from "../losses/adversarial";
 import { clusterBalanceLoss } from "../losses/clusterBalance";
+import { sameClusterLoss } from "../losses/sameCluster";
+import { AffineRanges, randomAffine } from "../data/augment";
 import { virtualAdversarialLoss } from "../losses/virtualAdversarial";
 import { Phase } from "../training/train";
 import { denseStack, layerVariables } from "./autoencoder";
@@ -58,7 +60,8 @@ export interface AaePhaseOptions {
   /**
    * Categorical code only: a fifth phase that trains the categorical head as IMSAT does (Hu et al.
    * 2017): virtual adversarial consistency (the cluster of an image should not change under the small
-   * perturbation that changes it most) plus the balance term with the marginal weighted μ.
+   * perturbation that changes it most) plus the balance term with the marginal weighted μ; optionally
+   * also the same cluster for a randomly deformed copy of each image.
    */
   consistency?: ConsistencyOptions;
 }
@@ -73,6 +76,19 @@ export interface ConsistencyOptions {
   balance?: number;
   marginalWeight?: number;
   learningRate?: number;
+  /**
+   * Optimiser steps of this phase per batch (default 1), each with its own perturbations: the
+   * categorical head needs more updates than the autoencoder gets in a short run.
+   */
+  stepsPerBatch?: number;
+  /** VAT's finite-difference step (default 0.1; IMSAT uses 10, which with its radius is a larger first probe). */
+  xi?: number;
+  /**
+   * Also ask each image and a randomly deformed copy of it (data.randomAffine) to share a cluster:
+   * weight × sameClusterLoss. VAT's perturbations are tiny and pixel-wise; a slant or a shift of two
+   * pixels is far away in pixels but the same digit. Off when absent.
+   */
+  augmentation?: AffineRanges & { imageShape: [number, number]; weight?: number };
 }
 
 export class AdversarialAutoencoder {
@@ -203,7 +219,11 @@ export class AdversarialAutoencoder {
         },
       },
     ];
-    if (options.consistency) phases.push(this.consistencyPhase(options.consistency, options.seed ?? 0));
+    if (options.consistency) {
+      const steps = options.consistency.stepsPerBatch ?? 1, phase = this.consistencyPhase(options.consistency, options.seed ?? 0);
+      if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`AdversarialAutoencoder.phases: consistency.stepsPerBatch must be a whole number ≥ 1, got ${steps}`);
+      for (let i = 0; i < steps; i++) phases.push(i ? { ...phase, name: `consistency, step ${i + 1}` } : phase);
+    }
     if (options.labelled) {
       if (!k) throw new Error("AdversarialAutoencoder.phases: semi-supervision needs a categorical code; build the AAE with `categories`");
       const source = options.labelled;
@@ -222,7 +242,12 @@ export class AdversarialAutoencoder {
   private consistencyPhase(options: ConsistencyOptions, seed: number): Phase {
     const k = this.categories;
     if (!k) throw new Error("AdversarialAutoencoder.phases: consistency needs a categorical code; build the AAE with `categories`");
-    const { radius, balance = 0.3, marginalWeight = 4 } = options;
+    const { radius, balance = 0.3, marginalWeight = 4, augmentation } = options;
+    if (augmentation) {
+      const [h, w] = augmentation.imageShape ?? [];
+      if (h * w !== this.config.inputSize) throw new Error(`AdversarialAutoencoder.phases: consistency.augmentation.imageShape [${augmentation.imageShape}] does not make the ${this.config.inputSize} inputs; give [height, width] of the images`);
+      if (!((augmentation.weight ?? 1) >= 0)) throw new Error(`AdversarialAutoencoder.phases: consistency.augmentation.weight must be ≥ 0, got ${augmentation.weight}`);
+    }
     const perImage = typeof radius !== "number";
     if (perImage ? !Array.from(radius).every((r) => r > 0) : !(radius > 0)) throw new Error("AdversarialAutoencoder.phases: consistency.radius must be positive (one number, or one per training image)");
     const logitsOf = (x: tf.Tensor2D) => this.encodeParts(x).logits!;
@@ -235,9 +260,15 @@ export class AdversarialAutoencoder {
         return tf.tidy(() => {
           const r = perImage ? tf.tensor2d(Float32Array.from(b.indices, (i) => radius[i]), [b.x.shape[0], 1]) : radius;
           const logits = logitsOf(b.x);
-          const vat = virtualAdversarialLoss(logitsOf, b.x, { radius: r, seed: stepSeed, logits });
+          const vat = virtualAdversarialLoss(logitsOf, b.x, { radius: r, seed: stepSeed, logits, xi: options.xi });
           const bal = clusterBalanceLoss(logits, marginalWeight);
-          return { loss: tf.add(vat, tf.mul(balance, bal)) as tf.Scalar, terms: { VAT: vat, balance: bal } };
+          const terms: Record<string, tf.Scalar> = { VAT: vat, balance: bal };
+          let loss = tf.add(vat, tf.mul(balance, bal)) as tf.Scalar;
+          if (augmentation) {
+            terms["same cluster"] = sameClusterLoss(logits, logitsOf(randomAffine(b.x, augmentation.imageShape, stepSeed, augmentation)));
+            loss = tf.add(loss, tf.mul(augmentation.weight ?? 1, terms["same cluster"])) as tf.Scalar;
+          }
+          return { loss, terms };
         });
       },
     };
