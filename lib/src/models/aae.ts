@@ -243,10 +243,11 @@ export class AdversarialAutoencoder {
     const k = this.categories;
     if (!k) throw new Error("AdversarialAutoencoder.phases: consistency needs a categorical code; build the AAE with `categories`");
     const { radius, balance = 0.3, marginalWeight = 4, augmentation } = options;
+    const sameWeight = augmentation?.weight ?? 1;
     if (augmentation) {
       const [h, w] = augmentation.imageShape ?? [];
       if (h * w !== this.config.inputSize) throw new Error(`AdversarialAutoencoder.phases: consistency.augmentation.imageShape [${augmentation.imageShape}] does not make the ${this.config.inputSize} inputs; give [height, width] of the images`);
-      if (!((augmentation.weight ?? 1) >= 0)) throw new Error(`AdversarialAutoencoder.phases: consistency.augmentation.weight must be ≥ 0, got ${augmentation.weight}`);
+      if (!(sameWeight >= 0)) throw new Error(`AdversarialAutoencoder.phases: consistency.augmentation.weight must be ≥ 0, got ${augmentation.weight}`);
     }
     const perImage = typeof radius !== "number";
     if (perImage ? !Array.from(radius).every((r) => r > 0) : !(radius > 0)) throw new Error("AdversarialAutoencoder.phases: consistency.radius must be positive (one number, or one per training image)");
@@ -266,7 +267,7 @@ export class AdversarialAutoencoder {
           let loss = tf.add(vat, tf.mul(balance, bal)) as tf.Scalar;
           if (augmentation) {
             terms["same cluster"] = sameClusterLoss(logits, logitsOf(randomAffine(b.x, augmentation.imageShape, stepSeed, augmentation)));
-            loss = tf.add(loss, tf.mul(augmentation.weight ?? 1, terms["same cluster"])) as tf.Scalar;
+            loss = tf.add(loss, tf.mul(sameWeight, terms["same cluster"])) as tf.Scalar;
           }
           return { loss, terms };
         });
