@@ -56,6 +56,19 @@ describe("train", () => {
     model.dispose();
   });
 
+  it("with phases, leaves nothing behind once their optimisers are disposed, and refuses a loop-wide optimiser", async () => {
+    const w = tf.variable(tf.tensor1d([0.5, -0.5]), true, "phases/w");
+    const before = tf.memory().numTensors;
+    const optimizer = tf.train.adam(0.1);
+    const phase = { name: "square", variables: [w], optimizer, loss: () => tf.sum(tf.square(w)) as tf.Scalar };
+    await train({ train: dummy, phases: [phase], epochs: 2, batchSize: 5, progress: "none" });
+    optimizer.dispose();
+    assert.equal(tf.memory().numTensors, before, "the loop made no optimiser of its own");
+    await assert.rejects(train({ train: dummy, phases: [phase], learningRate: () => 0.1, epochs: 1, progress: "none" }), /each phase brings its own optimiser/);
+    await assert.rejects(train({ train: dummy, phases: [phase], optimizer: tf.train.sgd(0.1), epochs: 1, progress: "none" }), /each phase brings its own optimiser/);
+    w.dispose();
+  });
+
   it("throws TrainingDivergedError on a NaN loss and leaves the weights as they were before that step", async () => {
     const w = tf.variable(tf.tensor1d([0.5, -0.5]), true, "diverge/w");
     const optimizer = tf.train.sgd(0.1);

@@ -148,8 +148,11 @@ export async function train(options: TrainOptions): Promise<History> {
   const seed = options.seed ?? 0;
   if (!options.loss === !options.phases) throw new Error("train: give either `loss` (one optimiser) or `phases` (alternating steps), not both or neither");
   if (options.phases?.length === 0) throw new Error("train: `phases` is empty; give at least one phase");
-  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
+  if (options.phases && (options.optimizer || options.learningRate)) throw new Error("train: `optimizer` and `learningRate` are for a single `loss`; with `phases`, each phase brings its own optimiser");
   const variables = options.variables;
+  // A default optimiser only for a single loss (phases bring their own), disposed when training ends.
+  const ownOptimizer = !options.phases && !options.optimizer ? tf.train.adam(1e-3) : undefined;
+  const optimizer = options.optimizer ?? ownOptimizer!;
   const phases: Phase[] = options.phases ?? [{ name: "loss", loss: options.loss!, variables: variables!, optimizer }];
   const valLoss = options.validationLoss ?? phases[0].loss;
   const title = options.title ?? "training";
@@ -231,5 +234,6 @@ export async function train(options: TrainOptions): Promise<History> {
     throw e;
   } finally {
     tf.dispose(bestWeights);
+    ownOptimizer?.dispose();
   }
 }

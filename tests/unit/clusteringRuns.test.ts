@@ -1,0 +1,86 @@
+// The clustering runs shared by notebooks 10b and 10d: the categorical AAE trained and scored on a
+// split, the k-means baselines scored the same way, and the picture of what each cluster holds.
+import { before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { ImageDataset } from "../../lib/src/data/dataset";
+import { clusteringAccuracy } from "../../lib/src/metrics/clusteringAccuracy";
+import { kMeansBaselines, scoreClusters, trainClusteringAae, ClusteringSetup } from "../../lib/src/training/clustering";
+import { clusterRows } from "../../lib/src/plots/clusters";
+import { randomArray } from "./helpers";
+
+before(async () => {
+  await tf.setBackend("cpu");
+});
+
+/** n 2×2 images of three well-separated kinds (dark, bright left column, bright right column), labelled by kind. */
+function blobs(n: number, seed: number): ImageDataset {
+  const noise = randomArray(n * 4, seed, 0, 0.1), kinds = [[0, 0, 0, 0], [0.9, 0, 0.9, 0], [0, 0.9, 0, 0.9]];
+  const images = Float32Array.from({ length: n * 4 }, (_, j) => kinds[Math.floor(j / 4) % 3][j % 4] + noise[j]);
+  return new ImageDataset(images, Int32Array.from({ length: n }, (_, i) => i % 3), [2, 2, 1], ["dark", "left", "right"], "blobs");
+}
+const setup: ClusteringSetup = { hidden: [8], discriminatorHidden: [8], styleSize: 2, epochs: 2, batchSize: 6, progress: "none",
+  learningRates: { reconstruction: 1e-2, generator: 1e-2, discriminator: 1e-2 } };
+const split = { name: "blobs", train: blobs(24, 1), test: blobs(12, 2) };
+
+describe("scoreClusters", () => {
+  it("votes by majority with more clusters than classes and matches one-to-one otherwise", () => {
+    const labels = [0, 0, 1, 1, 2, 2];
+    assert.equal(scoreClusters([0, 1, 2, 2, 3, 3], labels, 4, 3), 1, "two clusters may share class 0");
+    assert.equal(scoreClusters([0, 0, 0, 0, 1, 1], labels, 3, 3), 4 / 6, "one-to-one: the merged cluster counts one class");
+    assert.equal(scoreClusters([0, 0, 0, 0, 1, 1], labels, 3, 3), clusteringAccuracy([0, 0, 0, 0, 1, 1], labels, "hungarian").accuracy);
+  });
+});
+
+describe("trainClusteringAae", () => {
+  it("trains, scores every test image, is reproducible and leaves only the model's tensors", async () => {
+    const before = tf.memory().numTensors;
+    const run = await trainClusteringAae(split, 4, 3, setup);
+    const modelTensors = run.model.variables.length;
+    assert.equal(tf.memory().numTensors - before, modelTensors, "optimiser moments and test tensors are disposed");
+    assert.equal(run.clusters.length, 12);
+    assert.equal(run.probs.length, 12);
+    run.probs.forEach((p, i) => {
+      assert.equal(p.length, 4);
+      assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-5, "a probability row sums to 1");
+      assert.equal(run.clusters[i], p.indexOf(Math.max(...p)), "the cluster is the most probable one");
+    });
+    assert.equal(run.used, new Set(run.clusters).size);
+    assert.equal(run.accuracy, clusteringAccuracy(run.clusters, split.test.labels, "majority").accuracy);
+    const again = await trainClusteringAae(split, 4, 3, setup);
+    assert.deepEqual(again.probs, run.probs, "the same seed gives the same run");
+    run.model.dispose();
+    again.model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("adds the consistency phase when asked, and scores 3 clusters one-to-one", async () => {
+    const run = await trainClusteringAae(split, 3, 1, setup, { radius: 0.05, xi: 10, balance: 1, stepsPerBatch: 2 });
+    assert.equal(run.accuracy, clusteringAccuracy(run.clusters, split.test.labels, "hungarian").accuracy);
+    run.model.dispose();
+  });
+});
+
+describe("kMeansBaselines", () => {
+  it("finds the three kinds on pixels, scores each k its own way and leaks no tensors", async () => {
+    const before = tf.memory().numTensors;
+    const b = await kMeansBaselines(split, [3, 6], 1, setup, 2);
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(b.pixels[3], 1, "well-separated kinds, one-to-one");
+    assert.equal(b.pixels[6], 1, "majority vote with twice the clusters");
+    for (const k of [3, 6]) assert.ok(b.codes[k] >= 1 / 3 && b.codes[k] <= 1, `codes, k = ${k}: ${b.codes[k]}`);
+  });
+});
+
+describe("clusterRows", () => {
+  it("one row per non-empty cluster, named by size and majority class, surest images first", () => {
+    const images = blobs(6, 3); // labels 0 1 2 0 1 2
+    const clusters = [0, 2, 2, 0, 2, 0];
+    const probs = [[0.9, 0, 0.1], [0, 0, 1], [0, 0.4, 0.6], [0.6, 0, 0.4], [0, 0.2, 0.8], [0.7, 0, 0.3]];
+    const rows = clusterRows(images, clusters, probs, 2);
+    assert.deepEqual(rows.map((r) => r.label), ["cluster 0: 3 × dark", "cluster 2: 3 × left"]);
+    assert.deepEqual(rows[0].images, [images.image(0), images.image(5)], "probabilities 0.9, then 0.7; 0.6 cut by perCluster");
+    assert.deepEqual(rows[1].images, [images.image(1), images.image(4)]);
+    assert.throws(() => clusterRows(images, clusters.slice(1), probs), /6 images, 5 cluster ids and 6 probability rows/);
+  });
+});
