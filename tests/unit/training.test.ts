@@ -65,7 +65,18 @@ describe("train", () => {
     optimizer.dispose();
     assert.equal(tf.memory().numTensors, before, "the loop made no optimiser of its own");
     await assert.rejects(train({ train: dummy, phases: [phase], learningRate: () => 0.1, epochs: 1, progress: "none" }), /each phase brings its own optimiser/);
-    await assert.rejects(train({ train: dummy, phases: [phase], optimizer: tf.train.sgd(0.1), epochs: 1, progress: "none" }), /each phase brings its own optimiser/);
+    const sgd = tf.train.sgd(0.1);
+    await assert.rejects(train({ train: dummy, phases: [phase], optimizer: sgd, epochs: 1, progress: "none" }), /each phase brings its own optimiser/);
+    sgd.dispose();
+    w.dispose();
+  });
+
+  it("disposes the optimiser it makes itself when given a loss without one", async () => {
+    const w = tf.variable(tf.tensor1d([0.5, -0.5]), true, "default-optimiser/w");
+    const before = tf.memory().numTensors;
+    await train({ train: dummy, variables: [w], loss: () => tf.sum(tf.square(w)) as tf.Scalar, epochs: 2, batchSize: 5, progress: "none" });
+    assert.equal(tf.memory().numTensors, before, "its moments are gone after training");
+    assert.ok(Math.abs(w.dataSync()[0]) < 0.5, "and it did train");
     w.dispose();
   });
 

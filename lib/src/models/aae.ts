@@ -184,6 +184,11 @@ export class AdversarialAutoencoder {
     const balance = options.balance ?? 0;
     if (!(balance >= 0)) throw new Error(`AdversarialAutoencoder.phases: balance must be a weight ≥ 0, got ${options.balance}`);
     if (balance && !k) throw new Error("AdversarialAutoencoder.phases: balance needs a categorical code; build the AAE with `categories`");
+    const steps = options.consistency?.stepsPerBatch ?? 1;
+    if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`AdversarialAutoencoder.phases: consistency.stepsPerBatch must be a whole number ≥ 1, got ${steps}`);
+    if (options.labelled && !k) throw new Error("AdversarialAutoencoder.phases: semi-supervision needs a categorical code; build the AAE with `categories`");
+    // Every check comes before the first optimiser exists, so a refusal leaves no tensors behind.
+    const consistency = options.consistency ? this.consistencyPhase(options.consistency, options.seed ?? 0) : undefined;
     const ae = [...layerVariables(this.encoder, this.decoder)];
     const discriminators = layerVariables(...[this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
     const labelsFor = (b: Batch) => (this.config.labelClasses ? b.labels : undefined);
@@ -219,13 +224,10 @@ export class AdversarialAutoencoder {
         },
       },
     ];
-    if (options.consistency) {
-      const steps = options.consistency.stepsPerBatch ?? 1, phase = this.consistencyPhase(options.consistency, options.seed ?? 0);
-      if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`AdversarialAutoencoder.phases: consistency.stepsPerBatch must be a whole number ≥ 1, got ${steps}`);
-      for (let i = 0; i < steps; i++) phases.push(i ? { ...phase, name: `consistency, step ${i + 1}` } : phase);
+    if (consistency) {
+      for (let i = 0; i < steps; i++) phases.push(i ? { ...consistency, name: `consistency, step ${i + 1}` } : consistency);
     }
     if (options.labelled) {
-      if (!k) throw new Error("AdversarialAutoencoder.phases: semi-supervision needs a categorical code; build the AAE with `categories`");
       const source = options.labelled;
       phases.push({
         name: "classification", variables: layerVariables(this.encoder), optimizer: tf.train.adam(lr.classification ?? lr.reconstruction),

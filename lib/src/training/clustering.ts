@@ -9,7 +9,7 @@ import { kMeans, nearestCentroid } from "../metrics/kMeans";
 import { AaeLearningRates, AdversarialAutoencoder, ConsistencyOptions } from "../models/aae";
 import { MlpAutoencoder } from "../models/mlpAutoencoder";
 import { gaussianPrior } from "../models/priors";
-import { train, TrainOptions } from "./train";
+import { Phase, train, TrainOptions } from "./train";
 
 export interface ClusteringSplit { name: string; train: ImageDataset; test: ImageDataset }
 
@@ -47,12 +47,19 @@ export function scoreClusters(clusters: ArrayLike<number>, labels: ArrayLike<num
 /** Trains the AAE with k clusters on split.train (consistency: the fifth phase) and scores split.test. */
 export async function trainClusteringAae(split: ClusteringSplit, k: number, seed: number, setup: ClusteringSetup, consistency?: ConsistencyOptions): Promise<ClusteringRun> {
   const model = new AdversarialAutoencoder({ inputSize: split.train.featureSize, hidden: setup.hidden, codeSize: setup.styleSize, categories: k, discriminatorHidden: setup.discriminatorHidden, seed });
-  const phases = model.phases({ prior: gaussianPrior(setup.styleSize), learningRates: setup.learningRates, seed, consistency });
-  const history = await train({
-    title: `${split.name}: AAE with ${k} clusters${consistency ? " + consistency" : ""}, seed ${seed}`, train: split.train,
-    epochs: setup.epochs, batchSize: setup.batchSize, seed, progress: setup.progress, phases,
-  });
-  new Set(phases.map((p) => p.optimizer)).forEach((o) => o.dispose()); // their moments are not needed after training
+  let phases: Phase[] = [], history;
+  try {
+    phases = model.phases({ prior: gaussianPrior(setup.styleSize), learningRates: setup.learningRates, seed, consistency });
+    history = await train({
+      title: `${split.name}: AAE with ${k} clusters${consistency ? " + consistency" : ""}, seed ${seed}`, train: split.train,
+      epochs: setup.epochs, batchSize: setup.batchSize, seed, progress: setup.progress, phases,
+    });
+  } catch (e) {
+    model.dispose(); // nothing of a failed run is returned
+    throw e;
+  } finally {
+    new Set(phases.map((p) => p.optimizer)).forEach((o) => o.dispose()); // their moments are not needed after training
+  }
   const probs = tf.tidy(() => model.categoryProbs(split.test.toTensor()).arraySync());
   const clusters = Int32Array.from(probs, (p) => p.indexOf(Math.max(...p)));
   const accuracy = scoreClusters(clusters, split.test.labels, k, split.test.numClasses);
@@ -75,16 +82,20 @@ export async function kMeansBaselines(split: ClusteringSplit, ks: number[], seed
   };
   const plain = new MlpAutoencoder({ inputSize: split.train.featureSize, hidden: setup.hidden, codeSize, seed });
   const optimizer = tf.train.adam(setup.learningRates.reconstruction);
-  await train({
-    title: `${split.name}: plain autoencoder ${[split.train.featureSize, ...setup.hidden, codeSize].join("-")}, seed ${seed}`, train: split.train,
-    epochs: setup.epochs, batchSize: setup.batchSize, seed, progress: "none",
-    variables: plain.variables, optimizer,
-    loss: (b) => binaryCrossEntropyFromLogits(plain.decodeLogits(plain.encode(b.x)), b.x),
-  });
-  const codesOf = (d: ImageDataset) => encodeDataset((x) => plain.encode(x), d).features;
-  const [codesTrain, codesTest] = [codesOf(split.train), codesOf(split.test)];
-  plain.dispose();
-  optimizer.dispose();
+  let codesTrain: Float32Array, codesTest: Float32Array;
+  try {
+    await train({
+      title: `${split.name}: plain autoencoder ${[split.train.featureSize, ...setup.hidden, codeSize].join("-")}, seed ${seed}`, train: split.train,
+      epochs: setup.epochs, batchSize: setup.batchSize, seed, progress: "none",
+      variables: plain.variables, optimizer,
+      loss: (b) => binaryCrossEntropyFromLogits(plain.decodeLogits(plain.encode(b.x)), b.x),
+    });
+    const codesOf = (d: ImageDataset) => encodeDataset((x) => plain.encode(x), d).features;
+    [codesTrain, codesTest] = [codesOf(split.train), codesOf(split.test)];
+  } finally {
+    plain.dispose();
+    optimizer.dispose();
+  }
   const pixels: Record<number, number> = {}, codes: Record<number, number> = {};
   for (const k of ks) {
     pixels[k] = score(split.train.images, split.test.images, split.train.featureSize, k);

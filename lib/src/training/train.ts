@@ -148,7 +148,7 @@ export async function train(options: TrainOptions): Promise<History> {
   const seed = options.seed ?? 0;
   if (!options.loss === !options.phases) throw new Error("train: give either `loss` (one optimiser) or `phases` (alternating steps), not both or neither");
   if (options.phases?.length === 0) throw new Error("train: `phases` is empty; give at least one phase");
-  if (options.phases && (options.optimizer || options.learningRate)) throw new Error("train: `optimizer` and `learningRate` are for a single `loss`; with `phases`, each phase brings its own optimiser");
+  if (options.phases && (options.optimizer || options.learningRate)) throw new Error("train: `optimizer` and `learningRate` are for a single `loss`; with `phases`, each phase brings its own optimiser: set its learning rate where that optimiser is made (e.g. `learningRates` of `model.phases`)");
   const variables = options.variables;
   // A default optimiser only for a single loss (phases bring their own), disposed when training ends.
   const ownOptimizer = !options.phases && !options.optimizer ? tf.train.adam(1e-3) : undefined;
