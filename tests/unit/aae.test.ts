@@ -183,7 +183,9 @@ describe("AdversarialAutoencoder", () => {
     model.variables.forEach((v, i) => assert.notDeepEqual(v.dataSync(), start[i], `variable ${v.name} trained`));
     const acc = history.epochs[1].terms!["discriminator accuracy"];
     assert.ok(acc >= 0 && acc <= 1);
+    const weights = model.variables.length;
     model.dispose();
+    assert.equal(tf.memory().numTensors, before - weights, "dispose() frees the weights and the phases' optimisers");
   });
 
   it("the generator phase moves the encoder only, the discriminator phase the discriminator only", async () => {

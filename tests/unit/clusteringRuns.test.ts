@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../../lib/src/data/dataset";
 import { clusteringAccuracy } from "../../lib/src/metrics/clusteringAccuracy";
-import { kMeansBaselines, scoreClusters, trainClusteringAae, ClusteringSetup } from "../../lib/src/training/clustering";
+import { clusteringConsistency, clusteringDeformations, kMeansBaselines, scoreClusters, trainClusteringAae, ClusteringSetup } from "../../lib/src/training/clustering";
+import { adaptiveRadius } from "../../lib/src/losses/virtualAdversarial";
 import { clusterRows } from "../../lib/src/plots/clusters";
 import { randomArray } from "./helpers";
 
@@ -31,12 +32,26 @@ describe("scoreClusters", () => {
   });
 });
 
+describe("clusteringConsistency", () => {
+  it("is 10b's recipe: IMSAT's radius over the training images, ξ = 10, balance 1, two steps, the deformed copy", () => {
+    const recipe = clusteringConsistency(split.train);
+    assert.deepEqual(recipe.radius, adaptiveRadius({ values: split.train.images, dim: 4 }));
+    assert.deepEqual({ ...recipe, radius: undefined }, { radius: undefined, xi: 10, balance: 1, stepsPerBatch: 2,
+      augmentation: { rotationDegrees: 15, scale: 0.1, shiftPixels: 2, imageShape: [2, 2] } });
+    assert.deepEqual(clusteringConsistency(split.train, { rotationDegrees: 0 }).augmentation, { ...clusteringDeformations, rotationDegrees: 0, imageShape: [2, 2] }, "one range changed, the others kept");
+  });
+});
+
 describe("trainClusteringAae", () => {
   it("trains, scores every test image, is reproducible and leaves only the model's tensors", async () => {
     const before = tf.memory().numTensors;
     const run = await trainClusteringAae(split, 4, 3, setup);
-    const modelTensors = run.model.variables.length;
-    assert.equal(tf.memory().numTensors - before, modelTensors, "optimiser moments and test tensors are disposed");
+    // The model keeps its weights and its phases' Adam state (two moments per trained weight, two
+    // step counters per optimiser) until dispose(); the test images' tensors are gone.
+    const weights = (m: tf.LayersModel) => m.getWeights().length;
+    const [encoder, decoder, discriminators] = [weights(run.model.encoder), weights(run.model.decoder), weights(run.model.codeDiscriminator) + weights(run.model.categoryDiscriminator!)];
+    const adamState = 2 * (encoder + decoder) + 2 * discriminators + 2 * encoder + 3 * 2;
+    assert.equal(tf.memory().numTensors - before, run.model.variables.length + adamState, "only the model's weights and its optimisers' state remain");
     assert.equal(run.clusters.length, 12);
     assert.equal(run.probs.length, 12);
     run.probs.forEach((p, i) => {

@@ -96,6 +96,8 @@ export class AdversarialAutoencoder {
   readonly decoder: tf.Sequential;
   readonly codeDiscriminator: tf.Sequential;
   readonly categoryDiscriminator?: tf.Sequential;
+  /** The optimisers phases() made (disposed with the model). */
+  private readonly optimizers: tf.Optimizer[] = [];
 
   constructor(readonly config: AaeConfig) {
     const { inputSize, hidden, codeSize, discriminatorHidden } = config;
@@ -174,7 +176,7 @@ export class AdversarialAutoencoder {
     return tf.concat([code, oneHot(labels, c)], 1);
   }
 
-  /** The alternating phases for ae.training.train({ phases }), each with its own Adam optimiser. */
+  /** The alternating phases for ae.training.train({ phases }), each with its own Adam optimiser (freed by dispose()). */
   phases(options: AaePhaseOptions): Phase[] {
     const { prior, learningRates: lr } = options;
     if (prior.dims !== this.config.codeSize) throw new Error(`AdversarialAutoencoder.phases: the prior "${prior.name}" has ${prior.dims} dimensions but the code has ${this.config.codeSize}`);
@@ -193,9 +195,9 @@ export class AdversarialAutoencoder {
     const discriminators = layerVariables(...[this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
     const labelsFor = (b: Batch) => (this.config.labelClasses ? b.labels : undefined);
     const phases: Phase[] = [
-      { name: "reconstruction", variables: ae, optimizer: tf.train.adam(lr.reconstruction), loss: (b) => this.reconstructionLoss(b.x) },
+      { name: "reconstruction", variables: ae, optimizer: this.adam(lr.reconstruction), loss: (b) => this.reconstructionLoss(b.x) },
       {
-        name: "discriminator", variables: discriminators, optimizer: tf.train.adam(lr.discriminator, 0.5),
+        name: "discriminator", variables: discriminators, optimizer: this.adam(lr.discriminator, 0.5),
         loss: (b) => {
           const n = b.x.shape[0];
           const { code, logits } = this.encodeParts(b.x);
@@ -214,7 +216,7 @@ export class AdversarialAutoencoder {
         },
       },
       {
-        name: "generator", variables: layerVariables(this.encoder), optimizer: tf.train.adam(lr.generator, 0.5),
+        name: "generator", variables: layerVariables(this.encoder), optimizer: this.adam(lr.generator, 0.5),
         loss: (b) => {
           const { code, logits } = this.encodeParts(b.x);
           const g = generatorLoss(this.codeDiscriminator.apply(this.codeInput(code, labelsFor(b))) as tf.Tensor2D);
@@ -230,7 +232,7 @@ export class AdversarialAutoencoder {
     if (options.labelled) {
       const source = options.labelled;
       phases.push({
-        name: "classification", variables: layerVariables(this.encoder), optimizer: tf.train.adam(lr.classification ?? lr.reconstruction),
+        name: "classification", variables: layerVariables(this.encoder), optimizer: this.adam(lr.classification ?? lr.reconstruction),
         // The labelled batch is made inside the step, so the step's scope disposes it after the gradients.
         loss: () => {
           const l = source.next().value as Batch;
@@ -256,7 +258,7 @@ export class AdversarialAutoencoder {
     const logitsOf = (x: tf.Tensor2D) => this.encodeParts(x).logits!;
     let step = seed;
     return {
-      name: "consistency", variables: layerVariables(this.encoder), optimizer: tf.train.adam(options.learningRate ?? 1e-3),
+      name: "consistency", variables: layerVariables(this.encoder), optimizer: this.adam(options.learningRate ?? 1e-3),
       loss: (b) => {
         if (perImage && b.indices.some((i) => i >= radius.length)) throw new Error(`AdversarialAutoencoder: consistency.radius has ${radius.length} entries but the batch has image ${Math.max(...b.indices)}; give one radius per training image`);
         const stepSeed = 104729 + step++;
@@ -281,7 +283,15 @@ export class AdversarialAutoencoder {
     return layerVariables(...[this.encoder, this.decoder, this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
   }
 
+  /** An Adam optimiser for a phase, kept so that dispose() frees its moments with the weights they belong to. */
+  private adam(learningRate: number, beta1?: number): tf.Optimizer {
+    const optimizer = tf.train.adam(learningRate, beta1);
+    this.optimizers.push(optimizer);
+    return optimizer;
+  }
+
   dispose(): void {
+    this.optimizers.splice(0).forEach((o) => o.dispose());
     [this.encoder, this.decoder, this.codeDiscriminator, this.categoryDiscriminator].forEach((m) => m?.dispose());
   }
 }

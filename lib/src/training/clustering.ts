@@ -1,15 +1,17 @@
 // Clustering runs, shared by notebooks 10b and 10d: the categorical AAE trained on a split and
 // scored on its test images, and the k-means baselines scored the same way.
 import * as tf from "@tensorflow/tfjs";
+import { AffineRanges } from "../data/augment";
 import { ImageDataset } from "../data/dataset";
 import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
+import { adaptiveRadius } from "../losses/virtualAdversarial";
 import { clusteringAccuracy } from "../metrics/clusteringAccuracy";
 import { encodeDataset } from "../metrics/codes";
 import { kMeans, nearestCentroid } from "../metrics/kMeans";
 import { AaeLearningRates, AdversarialAutoencoder, ConsistencyOptions } from "../models/aae";
 import { MlpAutoencoder } from "../models/mlpAutoencoder";
 import { gaussianPrior } from "../models/priors";
-import { Phase, train, TrainOptions } from "./train";
+import { train, TrainOptions } from "./train";
 
 export interface ClusteringSplit { name: string; train: ImageDataset; test: ImageDataset }
 
@@ -39,6 +41,22 @@ export interface ClusteringRun {
   model: AdversarialAutoencoder;
 }
 
+/** The deformed copies of notebook 10b's recipe: up to ±15° of rotation, ±10 % of size, ±2 pixels of shift. */
+export const clusteringDeformations: Readonly<Required<AffineRanges>> = { rotationDegrees: 15, scale: 0.1, shiftPixels: 2 };
+
+/**
+ * Notebook 10b's fifth phase (chosen there on held-out training images): VAT with IMSAT's adaptive
+ * radius over `train` (0.25 × the distance to the 10th nearest image) at ξ = 10, the balance term at
+ * weight 1, two steps per batch, and the same cluster for a copy deformed within `deformations`.
+ */
+export function clusteringConsistency(train: ImageDataset, deformations: AffineRanges = clusteringDeformations): ConsistencyOptions & { radius: Float32Array } {
+  const [h, w] = train.imageShape;
+  return {
+    radius: adaptiveRadius({ values: train.images, dim: train.featureSize }), xi: 10, balance: 1, stepsPerBatch: 2,
+    augmentation: { ...clusteringDeformations, ...deformations, imageShape: [h, w] },
+  };
+}
+
 /** Majority vote when there are more clusters than classes, the one-to-one (Hungarian) score otherwise. */
 export function scoreClusters(clusters: ArrayLike<number>, labels: ArrayLike<number>, k: number, classes: number): number {
   return clusteringAccuracy(clusters, labels, k > classes ? "majority" : "hungarian").accuracy;
@@ -47,18 +65,16 @@ export function scoreClusters(clusters: ArrayLike<number>, labels: ArrayLike<num
 /** Trains the AAE with k clusters on split.train (consistency: the fifth phase) and scores split.test. */
 export async function trainClusteringAae(split: ClusteringSplit, k: number, seed: number, setup: ClusteringSetup, consistency?: ConsistencyOptions): Promise<ClusteringRun> {
   const model = new AdversarialAutoencoder({ inputSize: split.train.featureSize, hidden: setup.hidden, codeSize: setup.styleSize, categories: k, discriminatorHidden: setup.discriminatorHidden, seed });
-  let phases: Phase[] = [], history;
+  let history;
   try {
-    phases = model.phases({ prior: gaussianPrior(setup.styleSize), learningRates: setup.learningRates, seed, consistency });
     history = await train({
       title: `${split.name}: AAE with ${k} clusters${consistency ? " + consistency" : ""}, seed ${seed}`, train: split.train,
-      epochs: setup.epochs, batchSize: setup.batchSize, seed, progress: setup.progress, phases,
+      epochs: setup.epochs, batchSize: setup.batchSize, seed, progress: setup.progress,
+      phases: model.phases({ prior: gaussianPrior(setup.styleSize), learningRates: setup.learningRates, seed, consistency }),
     });
   } catch (e) {
-    model.dispose(); // nothing of a failed run is returned
+    model.dispose(); // with the optimisers of its phases; nothing of a failed run is returned
     throw e;
-  } finally {
-    new Set(phases.map((p) => p.optimizer)).forEach((o) => o.dispose()); // their moments are not needed after training
   }
   const probs = tf.tidy(() => model.categoryProbs(split.test.toTensor()).arraySync());
   const clusters = Int32Array.from(probs, (p) => p.indexOf(Math.max(...p)));

@@ -4,4 +4,4 @@ export { TrainingDivergedError, TrainingCollapsedError } from "./errors";
 export { collapseGuard, CollapseGuardOptions } from "./collapse";
 export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";
 export { lossChartSpec } from "./progress";
-export { trainClusteringAae, kMeansBaselines, scoreClusters, ClusteringSplit, ClusteringSetup, ClusteringRun, KMeansBaselines } from "./clustering";
+export { trainClusteringAae, kMeansBaselines, scoreClusters, clusteringConsistency, clusteringDeformations, ClusteringSplit, ClusteringSetup, ClusteringRun, KMeansBaselines } from "./clustering";
