@@ -2,29 +2,35 @@
 // Runs the course's notebooks headlessly through real Jupyter (Debian's nbclient) with the project
 // kernel, writes the executed copies, the recorded results and a short report.
 //
-//   node tools/course.js [--mode full|quick] [--out DIR] [--check-exercises] [notebooks/03-*.ipynb ...]
+//   node tools/course.js [--mode full|quick] [--out DIR] [--jobs N] [--check-exercises] [notebooks/03-*.ipynb ...]
+//
+// --jobs N runs N notebooks at a time (default 1). Each kernel computes on one thread when the
+// native BLAS is loaded, so on two cores `--jobs 2` halves the wall time and changes no number; with
+// the wasm kernels alone each kernel uses every core, and one at a time is as fast.
 //
 // --check-exercises also runs every notebook that has graded test cells with its solution regions
-// replaced by the student stub, and fails unless each graded test cell fails there (and passed with
-// the solutions in place).
-const { spawnSync } = require("child_process");
+// replaced by the student stub, up to its last graded test cell, and fails unless each graded test
+// cell fails there (and passed with the solutions in place).
+const { spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const { courseNotebooks } = require("./notebook-files");
 const { root, kernelJson, jupyterEnv, pythonWith } = require("./jupyter-env");
 
 function parseArgs(argv) {
-  const opts = { mode: "full", out: null, checkExercises: false, notebooks: [], timeout: 900 };
+  const opts = { mode: "full", out: null, checkExercises: false, notebooks: [], timeout: 900, jobs: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--mode") opts.mode = argv[++i];
     else if (a === "--out") opts.out = argv[++i];
     else if (a === "--timeout") opts.timeout = Number(argv[++i]);
+    else if (a === "--jobs") opts.jobs = Number(argv[++i]);
     else if (a === "--check-exercises") opts.checkExercises = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else opts.notebooks.push(path.resolve(a));
   }
   if (!["full", "quick"].includes(opts.mode)) throw new Error(`--mode must be full or quick, got ${opts.mode}`);
+  if (!Number.isInteger(opts.jobs) || opts.jobs < 1) throw new Error(`--jobs must be a whole number of at least 1, got ${opts.jobs}`);
   opts.out = path.resolve(opts.out || path.join(root, "build", opts.mode === "full" ? "course" : "test-run"));
   if (!opts.notebooks.length) {
     const dir = path.join(root, "notebooks");
@@ -50,22 +56,27 @@ function preflight() {
   return py;
 }
 
-function runOne(py, notebook, outDir, name, mode, timeout, extraArgs = []) {
+/** Runs one notebook in its own kernel; resolves with its summary, recorded results and what the runner printed. */
+async function runOne(py, notebook, outDir, name, mode, timeout, extraArgs = []) {
   const executed = path.join(outDir, `${name}.ipynb`);
   const summaryFile = path.join(outDir, `${name}.summary.json`);
   const resultsFile = path.join(outDir, "results", `${name}.json`);
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
   fs.rmSync(resultsFile, { force: true });
   const t0 = Date.now();
-  const r = spawnSync(py, [path.join(__dirname, "run_notebook.py"), notebook, executed, summaryFile, "--timeout", String(timeout), ...extraArgs], {
-    stdio: ["ignore", "inherit", "inherit"],
+  const child = spawn(py, [path.join(__dirname, "run_notebook.py"), notebook, executed, summaryFile, "--timeout", String(timeout), ...extraArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
     env: jupyterEnv({ AE_MODE: mode, AE_RESULTS: resultsFile, AE_STRICT_CHARTS: "1" }), // a chart vega warns about fails the run
   });
-  let summary = { ok: false, failure: `runner exited with ${r.status}`, cells: [] };
+  const printed = [];
+  child.stdout.on("data", (d) => printed.push(d));
+  child.stderr.on("data", (d) => printed.push(d));
+  const status = await new Promise((resolve) => { child.on("close", resolve); child.on("error", () => resolve(-1)); });
+  let summary = { ok: false, failure: `runner exited with ${status}`, cells: [] };
   try { summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")); } catch { /* runner crashed before writing */ }
   let results = {};
   try { results = JSON.parse(fs.readFileSync(resultsFile, "utf8")); } catch { /* recorded nothing */ }
-  return { name, summary, results, seconds: (Date.now() - t0) / 1000 };
+  return { name, summary, results, seconds: (Date.now() - t0) / 1000, printed: Buffer.concat(printed).toString() };
 }
 
 function stubbedCopy(notebook, outDir) {
@@ -75,42 +86,55 @@ function stubbedCopy(notebook, outDir) {
   if (!graded.length) return null;
   const file = path.join(outDir, "stubbed", path.basename(notebook));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(studentVersion(nb, { keepHiddenTests: true }), null, 1));
+  // Only what the graded cells need: the cells after the last one cannot change their outcome.
+  const stubbed = studentVersion(nb, { keepHiddenTests: true });
+  stubbed.cells = stubbed.cells.slice(0, Math.max(...graded) + 1);
+  fs.writeFileSync(file, JSON.stringify(stubbed, null, 1));
   return { file, graded };
 }
 
-function main() {
+/** Runs the notebook (and with --check-exercises its stubbed copy); returns its run and its report lines. */
+async function runNotebook(py, nb, opts) {
+  const name = path.basename(nb, ".ipynb");
+  const run = await runOne(py, nb, opts.out, name, opts.mode, opts.timeout);
+  const report = [`▶ ${name} ... ${run.summary.ok ? `ok (${run.seconds.toFixed(0)} s)` : `FAILED (${run.summary.failure})`}`];
+  const problems = run.summary.ok ? [] : [`${name}: ${run.summary.failure}`];
+  if (!run.summary.ok) report.push(run.printed.trimEnd());
+  const stub = opts.checkExercises ? stubbedCopy(nb, opts.out) : null;
+  if (stub) {
+    const passedWithSolution = stub.graded.filter((i) => run.summary.cells.find((c) => c.cell === i)?.status === "ok");
+    if (passedWithSolution.length !== stub.graded.length) problems.push(`${name}: graded cells ${stub.graded.filter((i) => !passedWithSolution.includes(i))} did not pass with the solutions in place`);
+    const srun = await runOne(py, stub.file, path.join(opts.out, "stubbed"), name, opts.mode, opts.timeout, ["--continue-on-error"]);
+    const notRun = stub.graded.filter((i) => !srun.summary.cells.some((c) => c.cell === i));
+    const notFailing = stub.graded.filter((i) => !notRun.includes(i) && srun.summary.cells.find((c) => c.cell === i).status !== "error");
+    const line = `▶ ${name} with solutions stubbed out, up to its last graded cell ... `;
+    if (notRun.length) {
+      problems.push(`${name} (stubbed): graded test cells ${notRun.join(", ")} never ran (${srun.summary.failure})`);
+      report.push(`${line}FAILED (graded cells ${notRun.join(", ")} never ran: ${srun.summary.failure})`, srun.printed.trimEnd());
+    } else if (notFailing.length) {
+      problems.push(`${name}: graded test cells ${notFailing.join(", ")} pass even with the stub, so they test nothing`);
+      report.push(`${line}FAILED (graded cells ${notFailing.join(", ")} did not fail)`);
+    } else report.push(`${line}ok (${srun.seconds.toFixed(0)} s): all ${stub.graded.length} graded test cells fail on the stub`);
+  }
+  return { run, problems, report };
+}
+
+async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const py = preflight();
   fs.mkdirSync(opts.out, { recursive: true });
-  console.log(`Running ${opts.notebooks.length} notebook(s) in ${opts.mode} mode; output in ${opts.out}`);
-  const runs = [];
-  const problems = [];
-  for (const nb of opts.notebooks) {
-    const name = path.basename(nb, ".ipynb");
-    process.stdout.write(`▶ ${name} ... `);
-    const run = runOne(py, nb, opts.out, name, opts.mode, opts.timeout);
-    console.log(run.summary.ok ? `ok (${run.seconds.toFixed(0)} s)` : `FAILED (${run.summary.failure})`);
-    if (!run.summary.ok) problems.push(`${name}: ${run.summary.failure}`);
-    runs.push(run);
-    if (opts.checkExercises) {
-      const stub = stubbedCopy(nb, opts.out);
-      if (!stub) continue;
-      const passedWithSolution = stub.graded.filter((i) => run.summary.cells.find((c) => c.cell === i)?.status === "ok");
-      if (passedWithSolution.length !== stub.graded.length) problems.push(`${name}: graded cells ${stub.graded.filter((i) => !passedWithSolution.includes(i))} did not pass with the solutions in place`);
-      process.stdout.write(`▶ ${name} with solutions stubbed out ... `);
-      const srun = runOne(py, stub.file, path.join(opts.out, "stubbed"), name, opts.mode, opts.timeout, ["--continue-on-error"]);
-      const notRun = stub.graded.filter((i) => !srun.summary.cells.some((c) => c.cell === i));
-      const notFailing = stub.graded.filter((i) => !notRun.includes(i) && srun.summary.cells.find((c) => c.cell === i).status !== "error");
-      if (notRun.length) {
-        problems.push(`${name} (stubbed): graded test cells ${notRun.join(", ")} never ran (${srun.summary.failure})`);
-        console.log(`FAILED (graded cells ${notRun.join(", ")} never ran: ${srun.summary.failure})`);
-      } else if (notFailing.length) {
-        problems.push(`${name}: graded test cells ${notFailing.join(", ")} pass even with the stub, so they test nothing`);
-        console.log(`FAILED (graded cells ${notFailing.join(", ")} did not fail)`);
-      } else console.log(`ok: all ${stub.graded.length} graded test cells fail on the stub`);
+  console.log(`Running ${opts.notebooks.length} notebook(s) in ${opts.mode} mode, ${opts.jobs} at a time; output in ${opts.out}`);
+  const done = new Array(opts.notebooks.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(opts.jobs, opts.notebooks.length) }, async () => {
+    while (next < opts.notebooks.length) {
+      const k = next++;
+      done[k] = await runNotebook(py, opts.notebooks[k], opts);
+      console.log(done[k].report.filter(Boolean).join("\n"));
     }
-  }
+  }));
+  const runs = done.map((d) => d.run);
+  const problems = done.flatMap((d) => d.problems);
   writeReport(opts, runs, problems);
   if (problems.length) {
     console.error(`\n${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
@@ -138,4 +162,7 @@ function writeReport(opts, runs, problems) {
   fs.writeFileSync(path.join(opts.out, "report.md"), lines.join("\n"));
 }
 
-main();
+main().catch((e) => {
+  console.error(`course.js: ${e.message}`);
+  process.exit(2);
+});

@@ -66,25 +66,30 @@ export async function hoverUntilTooltipImage(page: Page, canvases: string, shot:
     el.scrollTop = where === "top" ? 0 : before + 0.7 * el.clientHeight;
     return el.scrollTop !== before;
   }, [scroller ?? "", to] as const);
-  if (scroller) await scroll("top");
+  // A coarse pass first (an image map's tooltip follows the nearest point, so a few positions find
+  // it), then the fine pass over every canvas again, for tooltips that need the pointer on a mark.
   let swept = 0;
-  for (;;) {
-    await page.waitForTimeout(300);
-    for (const canvas of await page.locator(`${canvases}:not([data-ae-swept])`).elementHandles()) {
-      // `any`: the element lives in the browser, and the tests compile without the DOM's types.
-      await canvas.evaluate((el: any) => { el.setAttribute("data-ae-swept", ""); el.scrollIntoView({ block: "center", inline: "center" }); });
-      await page.waitForTimeout(300); // let the layout settle before aiming
-      const box = await canvas.boundingBox();
-      if (!box) continue;
-      swept++;
-      for (let gy = 0.05; gy < 0.97; gy += 0.035) {
-        for (let gx = 0.05; gx < 0.97; gx += 0.035) await page.mouse.move(box.x + gx * box.width, box.y + gy * box.height);
-        if (await page.evaluate(() => (window as unknown as { aeTooltipImage: boolean }).aeTooltipImage)) return null;
+  for (const step of [0.15, 0.035]) {
+    await page.evaluate((sel) => document.querySelectorAll(sel).forEach((el) => el.removeAttribute("data-ae-swept")), canvases);
+    if (scroller) await scroll("top");
+    for (;;) {
+      await page.waitForTimeout(300);
+      for (const canvas of await page.locator(`${canvases}:not([data-ae-swept])`).elementHandles()) {
+        // `any`: the element lives in the browser, and the tests compile without the DOM's types.
+        await canvas.evaluate((el: any) => { el.setAttribute("data-ae-swept", ""); el.scrollIntoView({ block: "center", inline: "center" }); });
+        await page.waitForTimeout(300); // let the layout settle before aiming
+        const box = await canvas.boundingBox();
+        if (!box) continue;
+        swept++;
+        for (let gy = 0.05; gy < 0.97; gy += step) {
+          for (let gx = 0.05; gx < 0.97; gx += step) await page.mouse.move(box.x + gx * box.width, box.y + gy * box.height);
+          if (await page.evaluate(() => (window as unknown as { aeTooltipImage: boolean }).aeTooltipImage)) return null;
+        }
       }
+      if (!scroller || !(await scroll("down"))) break;
     }
-    if (!scroller || !(await scroll("down"))) break;
   }
   const tooltips = await page.evaluate(() => (window as unknown as { aeTooltips: number }).aeTooltips);
   await page.screenshot({ path: shot });
-  return `no tooltip with an image over ${swept} chart canvas(es) (the tooltip changed ${tooltips} times; see ${path.basename(shot)})`;
+  return `no tooltip with an image in ${swept} sweeps of chart canvases (the tooltip changed ${tooltips} times; see ${path.basename(shot)})`;
 }

@@ -14,14 +14,37 @@ import { Fixture, fixturesFor } from "../grading/fixtures";
 const root = path.resolve(__dirname, "..", "..");
 const NAME = "03-linear-autoencoder-pca";
 const cli = path.join(root, "tools", "course-grade.js");
-// Well above the slowest honest cell: notebook 03's PCA cell (a 784 × 784 eigendecomposition in
-// JavaScript) takes 16–20 s when two kernels share two cores; a 20 s limit interrupted it at random.
-const CELL_TIMEOUT = "60";
+// Well above the slowest honest cell: notebook 03's data and PCA cell takes about 4 s alone and
+// twice that when two kernels share two cores (it took 16–20 s there before the course had its own
+// eigensolver, when a 20 s limit interrupted it at random). The infinite-loop fixture waits this long.
+const CELL_TIMEOUT = "30";
 const RUN = ["--jobs", "2", "--cell-timeout", CELL_TIMEOUT, "--memory", "1500"];
 
+// The grader runs with a TMPDIR and a HOME of its own: it may write only under --out and in one
+// private temporary folder that it removes, so both must be empty after every run.
+const graderTmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-test-tmpdir-"));
+const graderHome = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-test-home-"));
+const graderEnv = { ...process.env, TMPDIR: graderTmp, HOME: graderHome };
+const leftovers = () => [...fs.readdirSync(graderTmp).map((f) => `TMPDIR/${f}`), ...fs.readdirSync(graderHome).map((f) => `HOME/${f}`)];
+after(() => {
+  fs.rmSync(graderTmp, { recursive: true, force: true });
+  fs.rmSync(graderHome, { recursive: true, force: true });
+});
+
 function grade(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root, env: graderEnv });
+  assert.deepEqual(leftovers(), [], `course-grade ${args[0]} left files outside --out`);
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+/** Processes whose command line mentions `text` (a kernel left running would). */
+function processesMentioning(text: string): string[] {
+  return fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
+      return cmd.includes(text) ? [`${p}: ${cmd.slice(0, 200)}`] : [];
+    } catch { return []; }
+  });
 }
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
 const walkFiles = (dir: string): string[] => fs.readdirSync(dir).flatMap((f) => {
@@ -169,7 +192,7 @@ describe("course-grade on notebook 03", () => {
     const zip = path.join(tmp, "class.zip");
     spawnSync("/usr/bin/python3", ["-c", "import shutil, sys; shutil.make_archive(sys.argv[1][:-4], 'zip', sys.argv[2], 'submissions')", zip, path.join(tmp, "class")]);
     const out2 = path.join(tmp, "graded-zip");
-    const child = spawn(process.execPath, [cli, "autograde", zip, "--source", source, "--out", out2, "--jobs", "1", "--cell-timeout", CELL_TIMEOUT], { stdio: "ignore" });
+    const child = spawn(process.execPath, [cli, "autograde", zip, "--source", source, "--out", out2, "--jobs", "1", "--cell-timeout", CELL_TIMEOUT], { stdio: "ignore", env: { ...graderEnv, TMPDIR: tmp } });
     const first = path.join(out2, "graded", "correct", `${NAME}.json`);
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
@@ -178,6 +201,24 @@ describe("course-grade on notebook 03", () => {
       child.on("exit", () => { clearInterval(timer); reject(new Error("the grader finished before it could be killed")); });
     });
     assert.match(fs.readFileSync(path.join(out2, "grades.csv"), "utf8"), /^correct,2,2,4,4,/m, "the written grade is in grades.csv");
+    // SIGTERM (what a scheduler or `kill` sends): the kernels stop, the temporary folder goes, the grades stay.
+    const out3 = path.join(tmp, "graded-term");
+    const term = spawn(process.execPath, [cli, "autograde", zip, "--source", source, "--out", out3, "--jobs", "2", "--cell-timeout", CELL_TIMEOUT], { stdio: ["ignore", "ignore", "pipe"], env: graderEnv });
+    let termErr = "";
+    term.stderr!.on("data", (d) => (termErr += d));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (processesMentioning(graderTmp).some((p) => p.includes("tslab"))) { clearInterval(timer); term.kill("SIGTERM"); resolve(); }
+      }, 100);
+      term.on("exit", () => { clearInterval(timer); reject(new Error(`the grader finished before a kernel started:\n${termErr}`)); });
+    });
+    const termCode = await new Promise((resolve) => term.on("exit", (c) => resolve(c)));
+    assert.equal(termCode, 143, termErr);
+    assert.match(termErr, /stopped by SIGTERM\. The grades written so far are kept/);
+    await new Promise((r) => setTimeout(r, 3000)); // the drivers shut their kernels down
+    assert.deepEqual(processesMentioning(graderTmp), [], "a kernel outlived the grader");
+    assert.deepEqual(leftovers(), [], "SIGTERM left temporary files");
+
     const resumed = grade("autograde", zip, "--source", source, "--out", out2, "--jobs", "2", "--cell-timeout", CELL_TIMEOUT);
     assert.equal(resumed.code, 0, resumed.out);
     assert.match(resumed.out, /Grading 1 submission\(s\).*1 unchanged/);

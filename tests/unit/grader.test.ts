@@ -51,6 +51,15 @@ describe("planSubmission", () => {
     assert.deepEqual(plan.changes, []);
   });
 
+  it("does not run the cells after the last answer or test (they cannot change a grade), and keeps them in the graded notebook", () => {
+    const nb = instructor();
+    nb.cells.push({ id: "after", cell_type: "code", source: "const slowTraining = 1;", metadata: {}, outputs: [], execution_count: null });
+    const plan = planSubmission(nb, solved(), options);
+    assert.deepEqual(plan.run.map((r) => [r.role, r.part ?? null]), [["setup", null], ["answer", null], ["test", "visible"], ["test", "hidden"]]);
+    assert.equal(plan.notebook.cells.at(-1)!.id, "after");
+    assert.ok(!plan.run.some((r) => r.source.includes("slowTraining")));
+  });
+
   it("ignores edits to locked and test cells, restores deleted ones, ignores added cells and new order, and says so", () => {
     const sub = solved();
     sub.cells.find((c) => c.id === "test")!.source = ["// pass"];

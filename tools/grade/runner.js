@@ -74,9 +74,9 @@ function sandboxPrefix(newRoot, workDir, writable) {
 }
 
 /** Whether kernels can be sandboxed here (Linux namespaces); with the reason if not. */
-function probeSandbox() {
+function probeSandbox(tempRoot) {
   if (process.platform !== "linux") return { ok: false, why: "the sandbox needs Linux namespaces" };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-probe-"));
+  const dir = fs.mkdtempSync(path.join(tempRoot, "probe-"));
   try {
     fs.mkdirSync(path.join(dir, "root"));
     const [cmd, ...args] = sandboxPrefix(path.join(dir, "root"), dir, [dir]);
@@ -89,6 +89,9 @@ function probeSandbox() {
   }
 }
 
+/** Runners not yet closed: a signal closes them before the grader exits. */
+const openRunners = new Set();
+
 class Runner {
   /** options: {mode, cellTimeout, budget, memoryMb} */
   constructor(options) {
@@ -99,9 +102,14 @@ class Runner {
     // Made once per grading run; what opens every test cell (the pristine library and built-ins).
     this.globalName = newGlobalName();
     this.testPrelude = require(hardenModule()).testPrelude(this.globalName);
+    // Everything a run writes outside --out goes in this one folder: mode 0700 (mkdtemp's), removed
+    // by close(), which the command calls on success, failure, SIGTERM and Ctrl-C.
+    this.tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-"));
     // The driver's files (kernel spec, log, result with test output) live here, out of the kernel's sight.
-    this.privateDir = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-private-"));
-    this.sandbox = probeSandbox();
+    this.privateDir = fs.mkdtempSync(path.join(this.tempRoot, "private-"));
+    this.children = new Set();
+    openRunners.add(this);
+    this.sandbox = probeSandbox(this.tempRoot);
   }
 
   kernelArgv(jobDir) {
@@ -113,15 +121,21 @@ class Runner {
     return [...sandboxPrefix(path.join(jobDir, "root"), path.join(jobDir, "work"), [jobDir]), ...kernel];
   }
 
+  /** Stops the kernels still running and removes every temporary file of the run. */
   close() {
-    fs.rmSync(this.privateDir, { recursive: true, force: true });
+    // SIGTERM: each kernel driver then shuts its kernel down before it exits (grade_kernel.py).
+    for (const child of this.children) {
+      try { child.kill("SIGTERM"); } catch { /* already gone */ }
+    }
+    fs.rmSync(this.tempRoot, { recursive: true, force: true });
+    openRunners.delete(this);
   }
 
   /** Runs a plan's cells in a fresh kernel; resolves with the driver's result (never rejects). */
   async run(plan) {
     // The kernel's folder holds its working folder and its connection file, nothing else; the job
     // (with the hidden tests) reaches the driver through a pipe, never through a file.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-"));
+    const dir = fs.mkdtempSync(path.join(this.tempRoot, "kernel-"));
     const privateDir = fs.mkdtempSync(path.join(this.privateDir, "job-"));
     const work = path.join(dir, "work");
     fs.mkdirSync(work);
@@ -139,16 +153,15 @@ class Runner {
     const stderr = [];
     const code = await new Promise((resolve) => {
       const child = spawn(this.python, [driver, "-", resultFile], { stdio: ["pipe", "ignore", "pipe"], env: { ...process.env, JUPYTER_RUNTIME_DIR: path.join(dir, "runtime") } });
+      this.children.add(child);
       child.stdin.on("error", () => { /* the driver died early; its exit code says so */ });
       child.stdin.end(JSON.stringify(job));
       child.stderr.on("data", (d) => stderr.push(d));
-      child.on("close", resolve);
+      child.on("close", (c) => { this.children.delete(child); resolve(c); });
       child.on("error", (e) => { stderr.push(Buffer.from(String(e))); resolve(-1); });
     });
     let result = null;
     try { result = JSON.parse(fs.readFileSync(resultFile, "utf8")); } catch { /* the driver died before writing */ }
-    try { fs.mkdirSync("/tmp/ab/results", { recursive: true }); fs.writeFileSync(`/tmp/ab/results/${process.env.T_LABEL}-${Date.now()}.json`, JSON.stringify({ plan: plan.run.map((r) => ({ index: r.index, role: r.role, part: r.part })), result })); } catch {}
-    try { fs.mkdirSync("/tmp/ab/results", { recursive: true }); fs.writeFileSync(`/tmp/ab/results/${process.env.T_LABEL}-${Date.now()}.json`, JSON.stringify({ plan: plan.run.map((r) => ({ index: r.index, role: r.role, part: r.part })), result })); } catch {}
     if (result) {
       const freeze = result.cells.find((c) => c.index === -1);
       if (freeze && freeze.status !== "ok") result.failure = result.failure || `the grader could not prepare the kernel: ${freeze.stderr.slice(0, 300)}`;
@@ -196,4 +209,9 @@ class Progress {
   }
 }
 
-module.exports = { Runner, pool, Progress, newToken };
+/** Closes every open runner (on SIGTERM or Ctrl-C): kernels stopped, temporary files removed. */
+function closeAllRunners() {
+  for (const r of [...openRunners]) r.close();
+}
+
+module.exports = { Runner, pool, Progress, newToken, closeAllRunners };

@@ -1,5 +1,5 @@
 // Two-dimensional embeddings of images by the classic dimensionality-reduction methods. PCA comes from
-// our ml-matrix eigendecomposition (metrics/pca); LDA, t-SNE, UMAP, Isomap and LLE from DruidJS.
+// the course's symmetric eigensolver (metrics/pca); LDA, t-SNE, UMAP, Isomap and LLE from DruidJS.
 // The nonlinear methods and LDA run on the first 50 principal components, as is standard practice
 // (van der Maaten & Hinton 2008): it removes pixel noise, makes LDA's within-class scatter invertible
 // (border pixels are always 0) and makes every method several times faster.

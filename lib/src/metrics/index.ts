@@ -1,5 +1,6 @@
 export { fitPca, pcaProject, pcaReconstruct, pcaFromScores, Pca } from "./pca";
 export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";
+export { symmetricEigen, SymmetricEigen } from "./symmetricEigen";
 export { psnr } from "./psnr";
 export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, kthNeighbourDistances, Points } from "./neighbours";
 export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";

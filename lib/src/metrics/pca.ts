@@ -1,8 +1,8 @@
 // PCA from the covariance matrix: the covariance is accumulated with TensorFlow.js matrix products
-// (fast on every backend), the symmetric eigendecomposition comes from ml-matrix.
+// (fast on every backend), then decomposed by the course's symmetric eigensolver.
 import * as tf from "@tensorflow/tfjs";
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { ImageDataset } from "../data/dataset";
+import { symmetricEigen } from "./symmetricEigen";
 
 export interface Pca {
   mean: Float32Array;
@@ -34,17 +34,13 @@ export function fitPca(data: ImageDataset, chunk = 5000): Pca {
     scatter = next;
   }
   const cov = scatter.div(data.size - 1);
-  const covArray = cov.arraySync() as number[][];
+  const covArray = cov.dataSync();
+  const { values, vectors } = symmetricEigen(covArray, d);
   tf.dispose([scatter, m, cov]);
-
-  const evd = new EigenvalueDecomposition(new Matrix(covArray), { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const vectors = evd.eigenvectorMatrix;
-  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
   return {
     mean,
-    eigenvalues: Float64Array.from(order, (i) => Math.max(0, values[i])),
-    components: order.map((i) => Float32Array.from(vectors.getColumn(i))),
+    eigenvalues: values.map((v) => Math.max(0, v)),
+    components: Array.from({ length: d }, (_, i) => Float32Array.from(vectors.subarray(i * d, (i + 1) * d))),
   };
 }
 
