@@ -35,7 +35,7 @@ function parseArgs(argv) {
 function readRun(from) {
   const names = courseNotebooks(from);
   if (!names.length) {
-    throw new Error(`no executed notebooks in ${from}. Run the course first (\`npm run course\`, about 20 minutes), or point --from at a run's output folder.`);
+    throw new Error(`no executed notebooks in ${from}. Run the course first (\`npm run course\`, about an hour and a half on two cores), or point --from at a run's output folder.`);
   }
   const readJson = (file, fallback) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : fallback);
   const results = readJson(path.join(from, "results.json"), { results: {} });

@@ -93,30 +93,16 @@ function stubbedCopy(notebook, outDir) {
   return { file, graded };
 }
 
-/** Runs the notebook (and with --check-exercises its stubbed copy); returns its run and its report lines. */
-async function runNotebook(py, nb, opts) {
-  const name = path.basename(nb, ".ipynb");
-  const run = await runOne(py, nb, opts.out, name, opts.mode, opts.timeout);
-  const report = [`▶ ${name} ... ${run.summary.ok ? `ok (${run.seconds.toFixed(0)} s)` : `FAILED (${run.summary.failure})`}`];
-  const problems = run.summary.ok ? [] : [`${name}: ${run.summary.failure}`];
-  if (!run.summary.ok) report.push(run.printed.trimEnd());
-  const stub = opts.checkExercises ? stubbedCopy(nb, opts.out) : null;
-  if (stub) {
-    const passedWithSolution = stub.graded.filter((i) => run.summary.cells.find((c) => c.cell === i)?.status === "ok");
-    if (passedWithSolution.length !== stub.graded.length) problems.push(`${name}: graded cells ${stub.graded.filter((i) => !passedWithSolution.includes(i))} did not pass with the solutions in place`);
-    const srun = await runOne(py, stub.file, path.join(opts.out, "stubbed"), name, opts.mode, opts.timeout, ["--continue-on-error"]);
-    const notRun = stub.graded.filter((i) => !srun.summary.cells.some((c) => c.cell === i));
-    const notFailing = stub.graded.filter((i) => !notRun.includes(i) && srun.summary.cells.find((c) => c.cell === i).status !== "error");
-    const line = `▶ ${name} with solutions stubbed out, up to its last graded cell ... `;
-    if (notRun.length) {
-      problems.push(`${name} (stubbed): graded test cells ${notRun.join(", ")} never ran (${srun.summary.failure})`);
-      report.push(`${line}FAILED (graded cells ${notRun.join(", ")} never ran: ${srun.summary.failure})`, srun.printed.trimEnd());
-    } else if (notFailing.length) {
-      problems.push(`${name}: graded test cells ${notFailing.join(", ")} pass even with the stub, so they test nothing`);
-      report.push(`${line}FAILED (graded cells ${notFailing.join(", ")} did not fail)`);
-    } else report.push(`${line}ok (${srun.seconds.toFixed(0)} s): all ${stub.graded.length} graded test cells fail on the stub`);
-  }
-  return { run, problems, report };
+/** What the stubbed run of a notebook shows: each graded test cell must fail there, and have passed with the solutions. */
+function stubProblems(name, stub, run, srun) {
+  const problems = [];
+  const passedWithSolution = stub.graded.filter((i) => run.summary.cells.find((c) => c.cell === i)?.status === "ok");
+  if (run.summary.ok && passedWithSolution.length !== stub.graded.length) problems.push(`${name}: graded cells ${stub.graded.filter((i) => !passedWithSolution.includes(i))} did not pass with the solutions in place`);
+  const notRun = stub.graded.filter((i) => !srun.summary.cells.some((c) => c.cell === i));
+  const notFailing = stub.graded.filter((i) => !notRun.includes(i) && srun.summary.cells.find((c) => c.cell === i).status !== "error");
+  if (notRun.length) problems.push(`${name} (stubbed): graded test cells ${notRun.join(", ")} never ran (${srun.summary.failure})\n${srun.printed.trimEnd()}`);
+  else if (notFailing.length) problems.push(`${name}: graded test cells ${notFailing.join(", ")} pass even with the stub, so they test nothing`);
+  return problems;
 }
 
 async function main() {
@@ -124,17 +110,54 @@ async function main() {
   const py = preflight();
   fs.mkdirSync(opts.out, { recursive: true });
   console.log(`Running ${opts.notebooks.length} notebook(s) in ${opts.mode} mode, ${opts.jobs} at a time; output in ${opts.out}`);
-  const done = new Array(opts.notebooks.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(opts.jobs, opts.notebooks.length) }, async () => {
-    while (next < opts.notebooks.length) {
-      const k = next++;
-      done[k] = await runNotebook(py, opts.notebooks[k], opts);
-      console.log(done[k].report.filter(Boolean).join("\n"));
+  // Each notebook's run and its stubbed run are separate jobs. With several at a time, the largest
+  // notebooks (by file size, a fair proxy for their run time) start first, so no long run is left
+  // for the end while the other lanes sit idle.
+  // A notebook that reads another's recorded results (ae.recordedBy) starts after that one has finished.
+  const names = opts.notebooks.map((nb) => path.basename(nb, ".ipynb"));
+  const jobs = [];
+  for (const nb of opts.notebooks) {
+    const name = path.basename(nb, ".ipynb");
+    const text = fs.readFileSync(nb, "utf8");
+    const deps = names.filter((other) => other !== name && text.includes(`recordedBy(\\"${other}\\")`));
+    jobs.push({ nb, name, kind: "run", size: text.length, deps });
+    const stub = opts.checkExercises ? stubbedCopy(nb, opts.out) : null;
+    if (stub) jobs.push({ nb, name, kind: "stub", stub, size: text.length, deps });
+  }
+  const order = opts.jobs > 1 ? [...jobs].sort((a, b) => b.size - a.size) : jobs;
+  const finished = new Set();
+  const ready = (job) => job.deps.every((d) => finished.has(d));
+  const waiting = [];
+  const wake = () => waiting.splice(0).forEach((resolve) => resolve());
+  await Promise.all(Array.from({ length: Math.min(opts.jobs, order.length) }, async () => {
+    for (;;) {
+      const k = order.findIndex((j) => !j.started && ready(j));
+      if (k < 0) {
+        if (order.every((j) => j.started)) return;
+        await new Promise((resolve) => waiting.push(resolve)); // until a running job finishes
+        continue;
+      }
+      const job = order[k];
+      job.started = true;
+      if (job.kind === "run") {
+        job.result = await runOne(py, job.nb, opts.out, job.name, opts.mode, opts.timeout);
+        const r = job.result;
+        console.log(`▶ ${job.name} ... ${r.summary.ok ? `ok (${r.seconds.toFixed(0)} s)` : `FAILED (${r.summary.failure})\n${r.printed.trimEnd()}`}`);
+      } else {
+        job.result = await runOne(py, job.stub.file, path.join(opts.out, "stubbed"), job.name, opts.mode, opts.timeout, ["--continue-on-error"]);
+        console.log(`▶ ${job.name} with solutions stubbed out, up to its last graded cell ... done (${job.result.seconds.toFixed(0)} s)`);
+      }
+      if (job.kind === "run") finished.add(job.name);
+      wake();
     }
   }));
-  const runs = done.map((d) => d.run);
-  const problems = done.flatMap((d) => d.problems);
+  const runs = jobs.filter((j) => j.kind === "run").map((j) => j.result);
+  const problems = runs.filter((r) => !r.summary.ok).map((r) => `${r.name}: ${r.summary.failure}`);
+  for (const j of jobs.filter((j) => j.kind === "stub")) {
+    const found = stubProblems(j.name, j.stub, jobs.find((r) => r.kind === "run" && r.name === j.name).result, j.result);
+    problems.push(...found);
+    if (!found.length) console.log(`✓ ${j.name}: all ${j.stub.graded.length} graded test cells pass with the solutions and fail on the stub`);
+  }
   writeReport(opts, runs, problems);
   if (problems.length) {
     console.error(`\n${problems.length} problem(s):\n  ${problems.join("\n  ")}`);

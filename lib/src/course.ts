@@ -13,9 +13,21 @@ export function mode(): Mode {
   return m;
 }
 
-/** Picks the settings of the current mode: `settings({ full: {...}, quick: {...} })`. */
+export const QUICK_MODE_NOTICE = "QUICK MODE (AE_MODE=quick, meant for the tests): a few hundred images and an epoch or two, so the numbers this notebook prints are not the ones its text discusses. Start Jupyter without AE_MODE for the real run.";
+let quickNoticeShown = false;
+
+/**
+ * Picks the settings of the current mode: `settings({ full: {...}, quick: {...} })`. In quick mode
+ * the first call in a kernel says so, since a reader of a quick run would otherwise take its numbers
+ * for the course's.
+ */
 export function settings<T>(byMode: { full: T; quick: Partial<T> }): T {
-  return mode() === "full" ? byMode.full : { ...byMode.full, ...byMode.quick };
+  if (mode() === "full") return byMode.full;
+  if (!quickNoticeShown) {
+    quickNoticeShown = true;
+    console.log(QUICK_MODE_NOTICE);
+  }
+  return { ...byMode.full, ...byMode.quick };
 }
 
 const recorded: Record<string, unknown> = {};

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { record, recordedBy } from "../../lib/src/course";
+import { QUICK_MODE_NOTICE, record, recordedBy, settings } from "../../lib/src/course";
 import { tempDir } from "./helpers";
 
 describe("record and recordedBy", () => {
@@ -28,5 +28,27 @@ describe("record and recordedBy", () => {
 
   it("returns undefined for a notebook that recorded nothing", () => {
     assert.equal(recordedBy("99-never-run-notebook"), undefined);
+  });
+});
+
+describe("settings", () => {
+  it("in quick mode, says once that the numbers are not the course's; in full mode, says nothing", () => {
+    const saved = process.env.AE_MODE;
+    const log = console.log;
+    const printed: string[] = [];
+    console.log = (...args: unknown[]) => { printed.push(args.join(" ")); };
+    try {
+      process.env.AE_MODE = "full";
+      assert.deepEqual(settings({ full: { epochs: 20 }, quick: { epochs: 1 } }), { epochs: 20 });
+      assert.deepEqual(printed, []);
+      process.env.AE_MODE = "quick";
+      assert.deepEqual(settings({ full: { epochs: 20, images: 60000 }, quick: { epochs: 1 } }), { epochs: 1, images: 60000 });
+      settings({ full: { epochs: 20 }, quick: { epochs: 1 } });
+      assert.deepEqual(printed, [QUICK_MODE_NOTICE]);
+      assert.match(QUICK_MODE_NOTICE, /not the ones its text discusses/);
+    } finally {
+      console.log = log;
+      if (saved === undefined) delete process.env.AE_MODE; else process.env.AE_MODE = saved;
+    }
   });
 });

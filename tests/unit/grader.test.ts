@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   Notebook, NotebookCell, STUB, applyLatePolicy, cleanMessage, feedbackHtml, feedbackMarkdown, gradesCsv, gradescopeResults,
-  hiddenLines, itemAnalysis, parsePenalty, planSubmission, scoreRun, studentVersion, withOutputs,
+  hiddenLines, itemAnalysis, parsePenalty, parseRoster, planSubmission, scoreRun, studentVersion, withOutputs,
 } from "../../lib/src/grading";
 import type { DriverResult, GradedSubmission } from "../../lib/src/grading";
 
@@ -210,13 +210,28 @@ describe("exports", () => {
     assert.deepEqual(items.map((i) => [i.test, i.passed, i.attempts]), [["double_tests: visible tests", 2, 2], ["double_tests: hidden tests", 1, 2]]);
   });
 
-  it("writes Gradescope results whose hidden tests carry only their outcome", () => {
+  it("writes Gradescope results whose hidden tests carry only their outcome, shown after the due date", () => {
     const g = gradedFor("bo", 0, false);
     g.exercises[0].tests[1].message = "should never be shown";
-    const r = gradescopeResults(g) as { score: number; tests: { name: string; output: string; max_score: number }[] };
+    const r = gradescopeResults(g) as { score: number; tests: { name: string; output: string; max_score: number; visibility: string }[] };
     assert.equal(r.score, 0);
     assert.equal(r.tests[1].output, "failed");
     assert.equal(r.tests.reduce((s, t) => s + t.max_score, 0), 3, "the points sit on one test per exercise");
+    assert.deepEqual(r.tests.map((t) => t.visibility), ["visible", "after_due_date"], "resubmitting must not reveal the hidden tests");
+  });
+
+  it("with a roster: every listed student has a row with the roster's ids, a missing one says so, a stranger is flagged", () => {
+    const roster = parseRoster('student,sis_id,email\nada,1001,ada@uni.edu\ncy,1003,"cy@uni.edu"\n', "roster.csv");
+    const csv = gradesCsv(all, notebooks, null, roster).trim().split("\n");
+    assert.equal(csv[0], "student,sis_id,email,nb/double_tests,total,max,problems");
+    assert.deepEqual(csv.slice(1), ["ada,1001,ada@uni.edu,3,3,3,", "cy,1003,cy@uni.edu,0,0,3,no submission", '"bo, jr",,,0,0,3,not on the roster']);
+  });
+
+  it("refuses a roster it cannot use, saying why", () => {
+    assert.throws(() => parseRoster("name,id\nada,1\n", "r.csv"), /r\.csv has no 'student' column \(its header is 'name,id'\)/);
+    assert.throws(() => parseRoster("student\nada\nada\n", "r.csv"), /'ada' is listed twice/);
+    assert.throws(() => parseRoster("", "r.csv"), /r\.csv is empty/);
+    assert.throws(() => parseRoster("student,id\nada,1,extra\n", "r.csv"), /line 2: 3 fields for 2 columns/);
   });
 
   it("feedback lists points, tests by name and outcome, and what was ignored; the HTML escapes student text", () => {

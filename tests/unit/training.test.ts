@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../../lib/src/data";
 import { LinearAutoencoder } from "../../lib/src/models";
-import { TrainingDivergedError, cosineDecay, evaluateLoss, train } from "../../lib/src/training";
+import { TrainingDivergedError, TrainingInterruptedError, cosineDecay, evaluateLoss, train } from "../../lib/src/training";
 import { seededRandom } from "../../lib/src/random";
 
 /** n rows of dimension d on a rank-2 affine subspace (plus a little noise): a linear AE with k = 2 can fit it. */
@@ -78,6 +78,62 @@ describe("train", () => {
     assert.equal(tf.memory().numTensors, before, "its moments are gone after training");
     assert.ok(Math.abs(w.dataSync()[0]) < 0.5, "and it did train");
     w.dispose();
+  });
+
+  it("throws TrainingDivergedError when the loss explodes without becoming NaN (Adam at a learning rate of 1e6)", async () => {
+    const data = lowRankData(256, 16, 5);
+    const model = new LinearAutoencoder(16, 2, columnMean(data), { seed: 1 });
+    const tensors = tf.memory().numTensors;
+    const optimizer = tf.train.adam(1e6);
+    await assert.rejects(
+      train({ train: data, variables: model.variables, optimizer, epochs: 5, batchSize: 16, progress: "none", loss: (b) => model.loss(b.x) }),
+      (e: unknown) => {
+        assert.ok(e instanceof TrainingDivergedError);
+        assert.ok(Number.isFinite(e.loss) && e.loss > 1e5 * ((e.from ?? 0) + 1), `loss ${e.loss} from ${e.from}`);
+        assert.match(e.message, /The loss exploded to \S+ \(from about \S+ in its first steps\) at epoch \d+, batch \d+; training stopped.*learning rate that is too high/);
+        return true;
+      });
+    optimizer.dispose();
+    assert.equal(tf.memory().numTensors, tensors, "nothing leaked");
+    model.dispose();
+  });
+
+  it("stops at the next step after a SIGINT, with the weights of the last completed step, and stops listening", async () => {
+    const data = lowRankData(256, 8, 6);
+    const model = new LinearAutoencoder(8, 2, columnMean(data), { seed: 3 });
+    const kernel = () => {}; // what tslab does in a kernel: without a listener, Node would end the process
+    process.on("SIGINT", kernel);
+    const listeners = process.listenerCount("SIGINT");
+    const tensors = tf.memory().numTensors;
+    const weightsAfter = new Map<string, Float32Array>();
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (...a: unknown[]) => { errors.push(a.join(" ")); };
+    let thrown: TrainingInterruptedError | undefined;
+    try {
+      await train({
+        train: data, variables: model.variables, epochs: 3, batchSize: 32, progress: "none",
+        // 40 ms a step, as a real batch takes: the loop gives the event loop a turn every few steps.
+        loss: (b) => { const until = Date.now() + 40; while (Date.now() < until) { /* a slow step */ } return model.loss(b.x); },
+        onStep: ({ epoch, batch }) => {
+          weightsAfter.set(`epoch ${epoch}, batch ${batch} of 8`, (model.variables[0].dataSync() as Float32Array).slice());
+          // As JupyterLab's stop button does: the signal arrives whenever the event loop next gets a turn.
+          if (epoch === 1 && batch === 3) setImmediate(() => process.emit("SIGINT", "SIGINT"));
+        },
+      });
+    } catch (e) {
+      thrown = e as TrainingInterruptedError;
+    } finally {
+      console.error = error;
+      process.removeListener("SIGINT", kernel);
+    }
+    assert.ok(thrown instanceof TrainingInterruptedError, `training was not interrupted: ${thrown}`);
+    assert.match(thrown.message, /^interrupted at epoch 1, batch [3-8] of 8: the weights are those of the last completed step$/);
+    assert.deepEqual(errors, [thrown.message], "said at once, while the cell still runs");
+    assert.deepEqual(model.variables[0].dataSync(), weightsAfter.get(thrown.where), "no step after the one it names");
+    assert.equal(process.listenerCount("SIGINT"), listeners - 1, "the listener is gone");
+    assert.equal(tf.memory().numTensors, tensors, "nothing leaked");
+    model.dispose();
   });
 
   it("throws TrainingDivergedError on a NaN loss and leaves the weights as they were before that step", async () => {

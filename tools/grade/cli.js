@@ -6,23 +6,33 @@ const path = require("path");
 const { root } = require("../jupyter-env");
 const { Runner, pool, Progress, newToken } = require("./runner");
 const { unzip, findSubmissions } = require("./submissions");
+
+// Saved beside the grades, so that every later run writes the same grades.csv.
+const ROSTER_FILE = "roster.json";
+const POLICY_FILE = "late-policy.json";
 const { gradescopeZip } = require("./gradescope");
 
 const USAGE = `usage: course-grade <command> [options]
 
   release   [NOTEBOOK...] [--source DIR] [--out DIR]        student versions + manifest (default out: release/)
   validate  [NOTEBOOK...] [--source DIR] [--jobs N]         instructor version passes, student version fails every graded cell
-  autograde SUBMISSIONS --out DIR [--source DIR] [--jobs N] [--cell-timeout S] [--budget S] [--memory MB] [--mode quick|full] [--force]
-            SUBMISSIONS is submissions/<student>/<notebook>.ipynb, as a folder or a .zip; writes DIR/grades.csv
+  autograde SUBMISSIONS --out DIR [--source DIR] [--roster FILE] [--shard I/N] [--jobs N] [--cell-timeout S] [--budget S] [--memory MB] [--mode quick|full] [--force]
+            SUBMISSIONS is submissions/<student>/<notebook>.ipynb or nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb,
+            as a folder or a .zip (renamed downloads such as "name (1).ipynb" are matched); writes DIR/grades.csv.
+            --roster: a CSV with a 'student' column (other columns, e.g. ids, are carried into grades.csv): every
+            student on it gets a row ("no submission" when nothing came), and a submission not on it is flagged.
+            --shard I/N: only the I-th of N equal shares of the students, to grade a class on N machines
+  merge     DIR... --out DIR                                 one graded folder (and grades.csv) from the shards' --out folders
   feedback  --from DIR [--out DIR] [late policy]            per-student HTML and Markdown reports
   export    --from DIR [late policy] [--results-json FILE]  grades.csv, Gradescope results.json, item analysis
   gradescope [NOTEBOOK...] [--source DIR] [--out FILE]      a Gradescope autograder zip (setup.sh + run_autograder)
 
   late policy: --due ISO-TIME [--penalty "10%/day" | "2%/hour" | "10%/day,max=50%" | zero]
                [--extensions FILE (student,hours)] [--timestamps FILE (student,ISO-TIME)]
+               export saves it with the grades: later autograde, feedback and export runs keep applying it
 NOTEBOOK is a file name in the source folder (default source: the course's notebooks/).`;
 
-const FLAGS = new Set(["--source", "--out", "--jobs", "--cell-timeout", "--budget", "--memory", "--mode", "--from", "--due", "--penalty", "--extensions", "--timestamps", "--results-json"]);
+const FLAGS = new Set(["--source", "--out", "--jobs", "--cell-timeout", "--budget", "--memory", "--mode", "--from", "--due", "--penalty", "--extensions", "--timestamps", "--results-json", "--roster", "--shard"]);
 const SWITCHES = new Set(["--force", "--help"]);
 
 function parse(argv) {
@@ -181,8 +191,19 @@ async function autograde(args) {
     unzip(subDir, dest);
     subDir = dest;
   }
-  const submissions = findSubmissions(subDir);
   const { source, notebooks } = sourceNotebooks({ ...args, positional: [] });
+  const found = findSubmissions(subDir, notebooks.map((n) => n.name));
+  for (const w of found.warnings) console.error(`warning: ${w}`);
+  const submissions = args.flags.shard ? shardOf(found.submissions, args.flags.shard) : found.submissions;
+  if (args.flags.roster) {
+    const file = path.resolve(args.flags.roster);
+    if (!fs.existsSync(file)) throw new UsageError(`--roster ${args.flags.roster}: no such file`);
+    const roster = grading().parseRoster(fs.readFileSync(file, "utf8"), args.flags.roster);
+    writeAtomic(path.join(out, ROSTER_FILE), JSON.stringify(roster, null, 1) + "\n");
+    const listed = new Set(roster.rows.map((r) => r.student));
+    const strangers = [...new Set(submissions.map((s) => s.student))].filter((s) => !listed.has(s));
+    if (strangers.length) console.error(`warning: not on the roster, graded and flagged in grades.csv: ${strangers.join(", ")}`);
+  }
   const byName = new Map(notebooks.map((n) => [n.name, n]));
   const assignment = { source, notebooks: notebooks.filter((n) => submissions.some((s) => s.notebook === n.name))
     .map((n) => ({ notebook: n.name, exercises: grading().exercisesOf(n.nb).map((e) => ({ gradeId: e.gradeId, maxPoints: e.points })) })) };
@@ -234,6 +255,7 @@ function gradeAll(todo, jobs, runner, progress, out, assignment) {
     try {
       const r = await gradeOne(runner, s.instructor.nb, parseNotebook(s.text), { student: s.student, notebook: s.notebook, submittedAt: s.submittedAt, key: s.key });
       graded = r.graded;
+      if (s.renamedFrom) graded.changes.unshift(`Your file was named '${s.renamedFrom}'; it was graded as ${s.notebook}.ipynb.`);
       // The kernel never started: that is this machine's problem, not the submission's, so the next run grades it again.
       if (r.retry) graded.key = "";
       writeAtomic(s.target.replace(/\.json$/, ".ipynb"), JSON.stringify(r.notebook || r.plan.notebook, null, 1) + "\n");
@@ -242,7 +264,7 @@ function gradeAll(todo, jobs, runner, progress, out, assignment) {
     }
     writeAtomic(s.target, JSON.stringify(graded, null, 1) + "\n");
     all.set(`${s.student}/${s.notebook}`, graded);
-    writeAtomic(path.join(out, "grades.csv"), grading().gradesCsv([...all.values()], assignment.notebooks));
+    writeGrades(out, undefined, [...all.values()], assignment);
     progress.tick(`${s.student}/${s.notebook}: ${graded.score}/${graded.maxScore}${graded.failure ? ` (${graded.failure})` : ""}`);
   });
 }
@@ -259,9 +281,75 @@ function loadGraded(dir) {
   return all;
 }
 
-function writeGrades(dir, policy = null, graded = loadGraded(dir)) {
-  const assignment = readJson(path.join(dir, "assignment.json"), "the assignment description");
-  writeAtomic(path.join(dir, "grades.csv"), grading().gradesCsv(graded, assignment.notebooks, policy));
+/** grades.csv from the graded results, with the saved roster and (unless one is given) the saved late policy. */
+function writeGrades(dir, policy = undefined, graded = loadGraded(dir), assignment = readJson(path.join(dir, "assignment.json"), "the assignment description")) {
+  const saved = savedPolicy(dir);
+  if (policy === undefined) {
+    policy = saved?.policy ?? null;
+    graded = withTimes(graded, saved?.times ?? {});
+  }
+  const roster = fs.existsSync(path.join(dir, ROSTER_FILE)) ? readJson(path.join(dir, ROSTER_FILE), "the saved roster") : null;
+  writeAtomic(path.join(dir, "grades.csv"), grading().gradesCsv(graded, assignment.notebooks, policy, roster));
+}
+
+function savedPolicy(dir) {
+  const file = path.join(dir, POLICY_FILE);
+  return fs.existsSync(file) ? readJson(file, "the saved late policy") : null;
+}
+
+/** The graded results with submission times replaced where `times` (student → ISO time) has one. */
+function withTimes(graded, times) {
+  return graded.map((g) => (times[g.student] ? { ...g, submittedAt: new Date(Date.parse(times[g.student])).toISOString() } : g));
+}
+
+/** The submissions of the I-th of N shares of the students (sorted by name, every N-th from the I-th). */
+function shardOf(submissions, spec) {
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be I/N with 1 <= I <= N, like 1/3; got '${spec}'`);
+  const [i, n] = [Number(m[1]), Number(m[2])];
+  const students = [...new Set(submissions.map((s) => s.student))].sort();
+  const mine = new Set(students.filter((_, k) => k % n === i - 1));
+  console.error(`Shard ${i}/${n}: ${mine.size} of ${students.length} students.`);
+  return submissions.filter((s) => mine.has(s.student));
+}
+
+// ---------------------------------------------------------------- merge
+
+function merge(args) {
+  if (!args.flags.out) throw new UsageError("merge needs --out DIR");
+  if (!args.positional.length) throw new UsageError("merge takes the --out folders of the shards' autograde runs");
+  const out = path.resolve(args.flags.out);
+  const dirs = args.positional.map((d) => path.resolve(d));
+  for (const d of dirs) if (!fs.existsSync(path.join(d, "assignment.json"))) throw new UsageError(`${d} is not a folder autograde wrote (no assignment.json)`);
+  const notebooks = new Map();
+  const seen = new Map();
+  let source = null;
+  for (const d of dirs) {
+    const a = readJson(path.join(d, "assignment.json"), "the assignment description");
+    source = source ?? a.source;
+    for (const n of a.notebooks) {
+      const prior = notebooks.get(n.notebook);
+      if (prior && JSON.stringify(prior) !== JSON.stringify(n)) throw new Error(`${d} graded ${n.notebook} with other exercises than another shard: were the shards graded from the same source?`);
+      notebooks.set(n.notebook, n);
+    }
+    for (const g of loadGraded(d)) {
+      const target = path.join(out, "graded", g.student, `${g.notebook}.json`);
+      if (seen.has(`${g.student}/${g.notebook}`)) throw new Error(`${g.student}/${g.notebook} was graded in two of the folders (${seen.get(`${g.student}/${g.notebook}`)} and ${d}); grade each student in one shard`);
+      seen.set(`${g.student}/${g.notebook}`, d);
+      for (const ext of [".json", ".ipynb"]) {
+        const from = path.join(d, "graded", g.student, `${g.notebook}${ext}`);
+        if (fs.existsSync(from)) writeAtomic(target.replace(/\.json$/, ext), fs.readFileSync(from, "utf8"));
+      }
+    }
+    for (const f of [ROSTER_FILE, POLICY_FILE]) {
+      const from = path.join(d, f);
+      if (fs.existsSync(from)) writeAtomic(path.join(out, f), fs.readFileSync(from, "utf8"));
+    }
+  }
+  const order = [...notebooks.keys()].sort();
+  writeAtomic(path.join(out, "assignment.json"), JSON.stringify({ source, notebooks: order.map((k) => notebooks.get(k)) }, null, 2) + "\n");
+  writeGrades(out);
+  console.log(`Merged ${dirs.length} graded folder(s) into ${out}: ${loadGraded(out).length} graded notebook(s). Next: course-grade feedback --from ${args.flags.out}; course-grade export --from ${args.flags.out}`);
 }
 
 // ---------------------------------------------------------------- late policy, feedback, export
@@ -293,21 +381,19 @@ function latePolicy(args) {
   return { due: args.flags.due, extensionHours, ...grading().parsePenalty(args.flags.penalty || "10%/day") };
 }
 
+/** The graded results with their submission times, and the late policy: given now, else the one export saved. */
 function gradedWithTimes(args) {
   if (!args.flags.from) throw new UsageError(`${args.command} needs --from DIR (the folder autograde wrote)`);
   const dir = path.resolve(args.flags.from);
-  const graded = loadGraded(dir);
-  if (args.flags.timestamps) {
-    const times = readCsvPairs(args.flags.timestamps, "time");
-    for (const g of graded) if (times[g.student]) g.submittedAt = new Date(Date.parse(times[g.student])).toISOString();
-  }
-  return { dir, graded };
+  const given = latePolicy(args);
+  const saved = given ? null : savedPolicy(dir);
+  const times = args.flags.timestamps ? readCsvPairs(args.flags.timestamps, "time") : saved?.times ?? {};
+  return { dir, graded: withTimes(loadGraded(dir), times), policy: given ?? saved?.policy ?? null, times };
 }
 
 function feedback(args) {
   const g = grading();
-  const { dir, graded } = gradedWithTimes(args);
-  const policy = latePolicy(args);
+  const { dir, graded, policy } = gradedWithTimes(args);
   const out = path.resolve(args.flags.out || path.join(dir, "feedback"));
   for (const s of graded) {
     writeAtomic(path.join(out, s.student, `${s.notebook}.md`), g.feedbackMarkdown(s, policy));
@@ -318,8 +404,7 @@ function feedback(args) {
 
 function exportGrades(args) {
   const g = grading();
-  const { dir, graded } = gradedWithTimes(args);
-  const policy = latePolicy(args);
+  const { dir, graded, policy, times } = gradedWithTimes(args);
   if (args.flags["results-json"]) {
     // One results.json for one student (Gradescope grades one submission per run).
     const tests = [];
@@ -336,6 +421,7 @@ function exportGrades(args) {
     console.log(`Wrote ${args.flags["results-json"]}`);
     return;
   }
+  if (policy) writeAtomic(path.join(dir, POLICY_FILE), JSON.stringify({ policy, times }, null, 1) + "\n");
   writeGrades(dir, policy, graded);
   for (const s of graded) writeAtomic(path.join(dir, "gradescope", s.student, `${s.notebook}.results.json`), JSON.stringify(g.gradescopeResults(s, policy), null, 2) + "\n");
   const items = g.itemAnalysis(graded);
@@ -372,9 +458,9 @@ async function validate(args) {
 async function main(argv) {
   const args = parse(argv);
   if (!args.command || args.command === "--help" || args.flags.help) return console.log(USAGE);
-  const commands = { release, validate, autograde, feedback, export: exportGrades, gradescope: (a) => gradescopeZip(a, sourceNotebooks(a)) };
+  const commands = { release, validate, autograde, merge, feedback, export: exportGrades, gradescope: (a) => gradescopeZip(a, sourceNotebooks(a)) };
   if (!commands[args.command]) throw new UsageError(`unknown command '${args.command}'`);
   await commands[args.command](args);
 }
 
-module.exports = { main, UsageError, findHiddenLeaks, parse };
+module.exports = { main, UsageError, findHiddenLeaks, parse, writeGrades };

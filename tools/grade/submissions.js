@@ -1,4 +1,5 @@
-// Finds submissions in nbgrader's layout, submissions/<student>/<notebook>.ipynb, in a folder or a zip.
+// Finds submissions, in a folder or a zip: submissions/<student>/<notebook>.ipynb, or nbgrader's
+// submitted/<student>/<assignment>/<notebook>.ipynb; renamed downloads are matched when unambiguous.
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
@@ -22,20 +23,39 @@ for info in z.infolist():
 }
 
 const isDir = (p) => { try { return fs.statSync(p).isDirectory(); } catch { return false; } };
-const hasNotebooks = (dir) => fs.readdirSync(dir).some((s) => isDir(path.join(dir, s)) && fs.readdirSync(path.join(dir, s)).some((f) => f.endsWith(".ipynb")));
+const visible = (dir) => fs.readdirSync(dir).filter((f) => !f.startsWith(".") && !f.startsWith("__MACOSX")).sort();
+const notebooksIn = (dir) => visible(dir).filter((f) => f.endsWith(".ipynb") && !isDir(path.join(dir, f)));
 
-/** The folder whose subfolders are students (a zip may wrap it in one more folder). */
-function submissionsRoot(dir) {
-  if (hasNotebooks(dir)) return dir;
-  const inner = fs.readdirSync(dir).filter((d) => !d.startsWith(".") && !d.startsWith("__MACOSX") && isDir(path.join(dir, d)));
-  if (inner.length === 1 && hasNotebooks(path.join(dir, inner[0]))) return path.join(dir, inner[0]);
-  throw new Error(`no submissions found in ${dir}: expected <student>/<notebook>.ipynb inside it`);
+/**
+ * A student's notebook folders: the student's folder itself (submissions/<student>/<notebook>.ipynb)
+ * and, in nbgrader's layout, each assignment folder in it (submitted/<student>/<assignment>/<notebook>.ipynb).
+ */
+function notebookFolders(studentDir) {
+  const inner = visible(studentDir).map((d) => path.join(studentDir, d)).filter((d) => isDir(d) && notebooksIn(d).length);
+  return notebooksIn(studentDir).length ? [studentDir, ...inner] : inner;
 }
 
-/** nbgrader's timestamp.txt in the student's folder, else the notebook file's modification time. */
-function submissionTime(studentDir, file) {
-  const stamp = path.join(studentDir, "timestamp.txt");
-  if (fs.existsSync(stamp)) {
+/**
+ * The folder whose subfolders are students: the given one, nbgrader's submitted/ inside it, or either
+ * inside one wrapping folder (a zip's). A folder whose students hold notebooks directly wins over one
+ * read as nbgrader's layout, so a wrapping folder is never taken for a student with assignments.
+ */
+function submissionsRoot(dir) {
+  const wrapped = visible(dir).filter((d) => isDir(path.join(dir, d)));
+  const candidates = [path.join(dir, "submitted"), dir, ...(wrapped.length === 1 ? [path.join(dir, wrapped[0], "submitted"), path.join(dir, wrapped[0])] : [])].filter(isDir);
+  const students = (d) => visible(d).map((s) => path.join(d, s)).filter(isDir);
+  const plain = (d) => students(d).some((s) => notebooksIn(s).length);
+  const nbgrader = (d) => students(d).some((s) => notebookFolders(s).length);
+  const found = candidates.find(plain) ?? candidates.find(nbgrader);
+  if (found) return found;
+  throw new Error(`no submissions found in ${dir}: expected <student>/<notebook>.ipynb (or nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb) inside it`);
+}
+
+/** nbgrader's timestamp.txt beside the notebook (or in the student's folder), else the file's modification time. */
+function submissionTime(folders, file) {
+  for (const folder of folders) {
+    const stamp = path.join(folder, "timestamp.txt");
+    if (!fs.existsSync(stamp)) continue;
     const text = fs.readFileSync(stamp, "utf8").trim().replace(" UTC", "Z").replace(" ", "T");
     const t = Date.parse(text);
     if (Number.isFinite(t)) return new Date(t).toISOString();
@@ -43,20 +63,51 @@ function submissionTime(studentDir, file) {
   return fs.statSync(file).mtime.toISOString();
 }
 
-/** [{student, notebook (name without .ipynb), file, submittedAt}] sorted by student then notebook. */
-function findSubmissions(dir) {
-  const rootDir = submissionsRoot(dir);
-  const found = [];
-  for (const student of fs.readdirSync(rootDir).sort()) {
-    const sdir = path.join(rootDir, student);
-    if (student.startsWith(".") || !isDir(sdir)) continue;
-    for (const f of fs.readdirSync(sdir).sort()) {
-      if (!f.endsWith(".ipynb") || f.startsWith(".")) continue;
-      const file = path.join(sdir, f);
-      found.push({ student, notebook: f.replace(/\.ipynb$/, ""), file, submittedAt: submissionTime(sdir, file) });
-    }
-  }
-  return found;
+/** The notebook a browser-renamed download stands for: "name (1)", "name(2)", "name-2", "name_3", "Copy of name". */
+function originalName(name) {
+  return name.replace(/^Copy of /i, "").replace(/\s*\(\d+\)$/, "").replace(/[-_]\d+$/, "");
 }
 
-module.exports = { unzip, findSubmissions };
+/**
+ * Submissions as [{student, notebook (name without .ipynb), file, submittedAt, renamedFrom?}], sorted
+ * by student then notebook, and warnings. With `known` (the graded notebooks' names), a file whose
+ * name is not one of them is matched to the notebook it is a renamed copy of, when exactly one file
+ * of that student could be it and none has the right name.
+ */
+function findSubmissions(dir, known = null) {
+  const rootDir = submissionsRoot(dir);
+  const found = [];
+  const warnings = [];
+  for (const student of visible(rootDir)) {
+    const sdir = path.join(rootDir, student);
+    if (!isDir(sdir)) continue;
+    const files = notebookFolders(sdir).flatMap((folder) => notebooksIn(folder).map((f) => ({ folder, name: f.replace(/\.ipynb$/, ""), file: path.join(folder, f) })));
+    const byNotebook = new Map();
+    for (const f of files) {
+      let notebook = f.name;
+      if (known && !known.includes(notebook)) {
+        const original = originalName(notebook);
+        if (!known.includes(original)) continue; // not a graded notebook: autograde says so
+        if (files.some((g) => g.name === original)) {
+          warnings.push(`${student}: ignored ${path.relative(rootDir, f.file)}, a copy of ${original}.ipynb, which was submitted too`);
+          continue;
+        }
+        notebook = original;
+      }
+      if (!byNotebook.has(notebook)) byNotebook.set(notebook, []);
+      byNotebook.get(notebook).push(f);
+    }
+    for (const [notebook, candidates] of byNotebook) {
+      if (candidates.length > 1) {
+        warnings.push(`${student}: ${candidates.length} files could be ${notebook}.ipynb (${candidates.map((c) => path.relative(rootDir, c.file)).join(", ")}); none was graded. Keep one and grade again.`);
+        continue;
+      }
+      const [c] = candidates;
+      found.push({ student, notebook, file: c.file, submittedAt: submissionTime([c.folder, sdir], c.file), ...(c.name !== notebook ? { renamedFrom: `${c.name}.ipynb` } : {}) });
+    }
+  }
+  found.sort((a, b) => (a.student === b.student ? a.notebook.localeCompare(b.notebook) : a.student.localeCompare(b.student)));
+  return { submissions: found, warnings };
+}
+
+module.exports = { unzip, findSubmissions, originalName };

@@ -39,7 +39,8 @@ function run(label, args) {
 function ensureBuilt() {
   if (isBuilt()) return null;
   console.log("Building the course's JupyterLab frontend (first start only; about a minute and 550 MB of packages from npm):");
-  const why = run("installing the @jupyterlab packages", ["install", "--no-audit", "--no-fund", "--loglevel=error"]) ??
+  // --no-save: the lock file stays as committed (the first start must leave the checkout clean).
+  const why = run("installing the @jupyterlab packages", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"]) ??
     run("bundling the frontend", ["run", "build"]);
   if (why) return why;
   fs.writeFileSync(stampFile, sourceHash() + "\n");

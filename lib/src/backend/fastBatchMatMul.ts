@@ -1,5 +1,5 @@
 // The wasm BatchMatMul kernel is fast only when neither operand is transposed (about 12x slower
-// otherwise, see shared/notes/wasm-backend.md), yet every dense layer's backward pass asks for a
+// otherwise, measured with tfjs-backend-wasm 4.22), yet every dense layer's backward pass asks for a
 // transposed operand. This kernel materialises the transposed operand with the wasm Transpose
 // kernel and multiplies on the fast untransposed path.
 //

@@ -67,6 +67,16 @@ export function installWasmFixes(options: { blas?: "auto" | "off" | "require"; t
 
 let wasmThreading: WasmThreading | undefined;
 
+/** Why tfjs-node did not load, and how to get it: npm drops an optional package whose install fails, silently. */
+function nativeMissingReason(e: unknown): string {
+  const first = firstLine(e);
+  if (!/Cannot find module '@tensorflow\/tfjs-node'/.test(first)) return `@tensorflow/tfjs-node did not load (${first})`;
+  return "@tensorflow/tfjs-node is not installed. It is optional: its install downloads the TensorFlow C library, so " +
+    "npm skips it without a word when that download fails (offline) or has no build for this platform (e.g. Linux on ARM, Windows " +
+    "without WSL). On a platform tfjs-node has builds for, with internet: `npm install @tensorflow/tfjs-node`, " +
+    "then restart the kernel. The course runs on wasm without it";
+}
+
 async function tryBackend(name: BackendName, wasmFixes: boolean, threads: number, blas: "auto" | "off" | "require"): Promise<void> {
   if (name === "native") {
     // tfjs-node is an optional dependency: it needs a download at install time.
@@ -90,7 +100,7 @@ function firstLine(e: unknown): string {
 /**
  * Selects a backend. With `force` (or AE_BACKEND) only that one is tried, and a failure is an error.
  * `wasmFixes: false` (or AE_WASM_FIXES=0) keeps the wasm backend as shipped, for benchmarks.
- * `threads` (or AE_THREADS; default: every core) is the wasm backend's thread count. It takes effect
+ * `threads` (or AE_THREADS; default: one thread with the native BLAS, else every core) is the wasm backend's thread count. It takes effect
  * the first time the wasm backend starts in a process.
  */
 export async function selectBackend(options: { force?: string; wasmFixes?: boolean; threads?: number; blas?: "auto" | "off" | "require" } = {}): Promise<BackendInfo> {
@@ -110,7 +120,7 @@ export async function selectBackend(options: { force?: string; wasmFixes?: boole
       const fixes = name === "wasm" && wasmFixesInstalled;
       return { name, tfName: TF_NAME[name], skipped, wasmFixes: fixes, ...(fixes ? { blas: { ...blasStatus } } : {}), threads: threading, forced: !!forcedRaw };
     } catch (e) {
-      skipped.push({ name, reason: firstLine(e) });
+      skipped.push({ name, reason: name === "native" ? nativeMissingReason(e) : firstLine(e) });
     }
   }
   if (forcedRaw) {

@@ -1,6 +1,6 @@
 // Runs the wasm backend on several cores. tfjs 4.22 never starts its threaded SIMD build under Node
 // (it forces WASM_HAS_MULTITHREAD_SUPPORT to false, tensorflow/tfjs#3830). What stops it, and what
-// this file does about each (measured in shared/notes/wasm-backend.md, gap 3):
+// this file does about each (found with tfjs-backend-wasm 4.22 on Node 20):
 //  - its workers are created from a `blob:` URL, which Node's worker_threads refuses: we write the
 //    worker source tfjs ships to a real file and hand emscripten that path;
 //  - the C++ side sizes its pool to half the logical cores: we show it twice the threads we want

@@ -5,7 +5,7 @@ export { exercisesOf, hiddenLines, secretHiddenLines, planSubmission, wrapTest, 
 export type { Exercise, GradingPlan, RunCell } from "./assemble";
 export { scoreRun, cleanMessage } from "./score";
 export type { DriverResult, GradedSubmission, ExerciseScore, TestOutcome } from "./score";
-export { gradesCsv, itemAnalysis, itemAnalysisCsv, itemAnalysisMarkdown, gradescopeResults, parsePenalty, applyLatePolicy } from "./report";
-export type { LatePolicy } from "./report";
+export { gradesCsv, parseRoster, itemAnalysis, itemAnalysisCsv, itemAnalysisMarkdown, gradescopeResults, parsePenalty, applyLatePolicy } from "./report";
+export type { LatePolicy, Roster } from "./report";
 export { feedbackMarkdown, feedbackHtml } from "./feedback";
 export { releaseEntry, cellChecksum, isLockedCell, sha256 } from "./release";

@@ -47,22 +47,78 @@ function csvField(v: string | number): string {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** One row per student, one column per graded cell (notebook/grade_id), the total and the maximum. */
-export function gradesCsv(graded: GradedSubmission[], allNotebooks: { notebook: string; exercises: { gradeId: string; maxPoints: number }[] }[], policy: LatePolicy | null = null): string {
+/** A class list: its `student` column names the submission folders; other columns (ids, emails) are carried into grades.csv. */
+export interface Roster {
+  columns: string[];
+  rows: Record<string, string>[];
+}
+
+export function gradesCsv(graded: GradedSubmission[], allNotebooks: { notebook: string; exercises: { gradeId: string; maxPoints: number }[] }[], policy: LatePolicy | null = null, roster: Roster | null = null): string {
   const columns = allNotebooks.flatMap((n) => n.exercises.map((e) => ({ key: `${n.notebook}/${e.gradeId}`, max: e.maxPoints })));
   const max = columns.reduce((s, c) => s + c.max, 0);
-  const students = [...new Set(graded.map((g) => g.student))].sort();
-  const header = ["student", ...columns.map((c) => c.key), "total", "max", ...(policy ? ["submitted_at", "hours_late", "late_penalty", "final"] : []), "problems"];
+  const submitted = [...new Set(graded.map((g) => g.student))].sort();
+  const listed = roster ? roster.rows.map((r) => r.student) : [];
+  const students = roster ? [...listed, ...submitted.filter((s) => !listed.includes(s))] : submitted;
+  const idColumns = roster ? roster.columns.filter((c) => c !== "student") : [];
+  const header = ["student", ...idColumns, ...columns.map((c) => c.key), "total", "max", ...(policy ? ["submitted_at", "hours_late", "late_penalty", "final"] : []), "problems"];
   const rows = students.map((student) => {
     const mine = graded.filter((g) => g.student === student);
     const points = new Map<string, number>(mine.flatMap((g) => g.exercises.map((e): [string, number] => [`${g.notebook}/${e.gradeId}`, e.points])));
     const total = mine.reduce((s, g) => s + g.score, 0);
-    const problems = mine.flatMap((g) => [...(g.failure ? [`${g.notebook}: ${g.failure}`] : []), ...g.crashes.map((c) => `${g.notebook}: crash in ${c}`), ...g.timeouts.map((t) => `${g.notebook}: ${t}`)]);
+    const missing = allNotebooks.filter((n) => !mine.some((g) => g.notebook === n.notebook)).map((n) => `${n.notebook}: no submission`);
+    const problems = [
+      ...(roster && !listed.includes(student) ? ["not on the roster"] : []),
+      ...(mine.length ? missing : ["no submission"]),
+      ...mine.flatMap((g) => [...(g.failure ? [`${g.notebook}: ${g.failure}`] : []), ...g.crashes.map((c) => `${g.notebook}: crash in ${c}`), ...g.timeouts.map((t) => `${g.notebook}: ${t}`)]),
+    ];
     const latest = mine.map((g) => g.submittedAt).filter((t): t is string => !!t).sort().pop() ?? null;
     const late = applyLatePolicy(total, student, latest, policy);
-    return [student, ...columns.map((c) => points.get(c.key) ?? 0), round(total), max,
+    const ids = roster ? idColumns.map((c) => roster.rows.find((r) => r.student === student)?.[c] ?? "") : [];
+    return [student, ...ids, ...columns.map((c) => points.get(c.key) ?? 0), round(total), max,
       ...(policy ? [latest ?? "", round(late.hoursLate), `${round(100 * late.penaltyFraction)}%`, round(late.finalScore)] : []), problems.join("; ")];
   });
   return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\n") + "\n";
+}
+
+/** Parses a roster CSV (a header with a `student` column; quoted fields allowed); says what is wrong. */
+export function parseRoster(text: string, file = "the roster"): Roster {
+  const records = parseCsv(text).filter((r) => r.some((f) => f.trim()));
+  if (!records.length) throw new Error(`${file} is empty: it needs a header line with a 'student' column, then one line per student`);
+  const columns = records[0].map((c) => c.trim());
+  if (!columns.includes("student")) throw new Error(`${file} has no 'student' column (its header is '${columns.join(",")}'); name the column that holds the submission folder names 'student'`);
+  const rows = records.slice(1).map((r, k) => {
+    if (r.length > columns.length) throw new Error(`${file} line ${k + 2}: ${r.length} fields for ${columns.length} columns`);
+    return Object.fromEntries(columns.map((c, i) => [c, (r[i] ?? "").trim()]));
+  });
+  const seen = new Set<string>();
+  rows.forEach((r, k) => {
+    if (!r.student) throw new Error(`${file} line ${k + 2}: no student name`);
+    if (seen.has(r.student)) throw new Error(`${file}: '${r.student}' is listed twice`);
+    seen.add(r.student);
+  });
+  return { columns, rows };
+}
+
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = "";
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { record.push(field); field = ""; } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+    } else field += ch;
+  }
+  if (field || record.length) { record.push(field); records.push(record); }
+  return records;
 }
 
 export interface ItemStat { notebook: string; test: string; attempts: number; passed: number; passRate: number }
@@ -91,7 +147,7 @@ export function itemAnalysisMarkdown(items: ItemStat[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** Gradescope's autograder results format; hidden tests are listed by name and outcome only. */
+/** Gradescope's autograder results format; hidden tests are listed by name and outcome only, after the due date. */
 export function gradescopeResults(g: GradedSubmission, policy: LatePolicy | null = null): object {
   const late = applyLatePolicy(g.score, g.student, g.submittedAt, policy);
   const tests = g.exercises.flatMap((e) => e.tests.map((t) => {
@@ -102,7 +158,8 @@ export function gradescopeResults(g: GradedSubmission, policy: LatePolicy | null
       max_score: single ? e.maxPoints : 0,
       status: t.status === "passed" ? "passed" : "failed",
       output: t.part === "hidden" ? (t.status === "passed" ? "passed" : t.status === "failed" ? "failed" : t.message) : t.message || t.status,
-      visibility: "visible",
+      // Hidden checks are shown after the due date: visible at once, resubmitting would turn them into an oracle.
+      visibility: t.part === "hidden" ? "after_due_date" : "visible",
     };
   }));
   const notes = [...g.changes, ...g.crashes.map((c) => `The kernel died in ${c}.`), ...g.timeouts, ...(g.failure ? [g.failure] : [])];

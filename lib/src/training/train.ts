@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Batch, ImageDataset } from "../data/dataset";
 import { TrainingDivergedError } from "./errors";
+import { listenForInterrupt } from "./interrupt";
 import { EpochLog, History } from "./history";
 import { progressReporter } from "./progress";
 import { mixSeeds, setNoiseSeed } from "../random";
@@ -112,11 +113,32 @@ export function evaluateLoss(data: ImageDataset, loss: (batch: Batch) => LossOut
   return evaluateLossTerms(data, loss, batchSize).loss;
 }
 
+/** How many times its first loss a phase's loss may grow before it counts as exploded. */
+const EXPLODED = 1e5;
+
+/**
+ * A loss that grows by orders of magnitude is as broken as a NaN one (a learning rate far too high
+ * under Adam "trains" to 1e27), but never becomes NaN. Each phase's first loss, computed before any
+ * update, sets its scale: an untrained model's loss is about as large as a sane run's ever gets.
+ */
+class ExplosionGuard {
+  private readonly first = new Map<string, number>();
+
+  check(phase: string, loss: number, epoch: number, b: number): void {
+    const first = this.first.get(phase);
+    if (first === undefined) {
+      this.first.set(phase, Math.abs(loss));
+      return;
+    }
+    if (loss > EXPLODED * (first + 1)) throw new TrainingDivergedError(epoch, b, loss, phase === "loss" ? undefined : phase, first);
+  }
+}
+
 /**
  * One optimiser step of one phase. computeGradients + applyGradients (rather than minimize) so that a
  * non-finite loss is caught before it reaches the weights.
  */
-function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number): { loss: number; terms?: Record<string, number> } {
+function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number, guard: ExplosionGuard): { loss: number; terms?: Record<string, number> } {
   const kept: { terms?: Record<string, tf.Scalar> } = {};
   let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
   try {
@@ -136,6 +158,12 @@ function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number): { l
   if (!Number.isFinite(values.loss)) {
     tf.dispose(grads);
     throw new TrainingDivergedError(epoch, b, values.loss, phase.name === "loss" ? undefined : phase.name);
+  }
+  try {
+    guard.check(phase.name, values.loss, epoch, b);
+  } catch (e) {
+    tf.dispose(grads);
+    throw e;
   }
   phase.optimizer.applyGradients(grads);
   tf.dispose(grads);
@@ -168,6 +196,8 @@ export async function train(options: TrainOptions): Promise<History> {
   let bestWeights: tf.Tensor[] | undefined;
   let stoppedEarly = false;
   const started = Date.now();
+  const guard = new ExplosionGuard();
+  const interrupts = listenForInterrupt();
   const trainable = () => variables ?? (Object.values(tf.engine().registeredVariables).filter((v) => v.trainable) as tf.Variable[]);
 
   try {
@@ -189,7 +219,7 @@ export async function train(options: TrainOptions): Promise<History> {
         try {
           const perPhase = phases.map((phase, i) => {
             setNoiseSeed(mixSeeds(seed, epoch, b, i)); // the step's unseeded noise repeats run to run
-            return gradientStep(phase, batch, epoch, b);
+            return gradientStep(phase, batch, epoch, b, guard);
           });
           step = phases.length === 1 ? perPhase[0]
             : { loss: perPhase[0].loss, terms: Object.assign({}, ...perPhase.map((p, i) => ({ [phases[i].name]: p.loss, ...p.terms }))) };
@@ -199,6 +229,7 @@ export async function train(options: TrainOptions): Promise<History> {
         options.onStep?.({ epoch, batch: b, values: phases.length === 1 ? { [phases[0].name]: step.loss, ...step.terms } : step.terms! });
         means.add(step, batch.labels.length);
         progress.batch(epoch, b, batches, means.loss);
+        await interrupts.check(`epoch ${epoch}, batch ${b} of ${batches}`);
       }
       const log: EpochLog = { epoch, loss: means.loss, seconds: (Date.now() - t0) / 1000 };
       if (means.terms) log.terms = means.terms;
@@ -233,6 +264,7 @@ export async function train(options: TrainOptions): Promise<History> {
     progress.done(`stopped: ${(e as Error).message.split(";")[0]}`);
     throw e;
   } finally {
+    interrupts.stop();
     tf.dispose(bestWeights);
     ownOptimizer?.dispose();
   }
