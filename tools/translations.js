@@ -10,7 +10,10 @@
 // replaced, everything else (code, outputs, metadata, nbgrader fields) copied unchanged. `check` fails,
 // naming the notebook and the cell, when a markdown cell has no translation, its fingerprint is stale,
 // a generated notebook is out of date, or a translation drops a formula, a code span, a link target, a
-// number, or a glossary term (notebooks/ko/glossary.json) that its English cell has.
+// number, or a glossary term (notebooks/ko/glossary.json) that its English cell has. A formula may
+// translate the words of its `\text{…}` labels (`\text{loss}` -> `\text{손실}`); nothing else in it may
+// change. A glossary term's first use in a notebook shows its English, directly after the Korean term
+// or after the compound the term begins: 잠재 변수 (latent variable), 잠재 변수 모델 (latent variable model).
 //
 //   node tools/translations.js check | build [NN-name ...]    (all notebooks when none is named)
 //   node tools/translations.js skeleton NN-name             (headers and English text, to start a file)
@@ -75,7 +78,7 @@ function loadGlossary(file = folders().glossary) {
   const glossary = JSON.parse(fs.readFileSync(file, "utf8"));
   const terms = glossary.terms.map((t) => {
     // British and American spellings, plurals, and hyphens or spaces between words.
-    const body = t.en.split(/[\s-]+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/is(ation|e|ed|ing)$/, "i[sz]$1")).join("[\\s-]+");
+    const body = t.en.split(/[\s-]+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/is(ation|er|e|ed|ing)$/, "i[sz]$1")).join("[\\s-]+");
     return { ...t, re: new RegExp(`(?<![\\p{L}\\p{N}])${body}(?:s|es)?(?![\\p{L}\\p{N}])`, "iu") };
   });
   for (const t of terms) {
@@ -88,15 +91,48 @@ function loadGlossary(file = folders().glossary) {
 
 const count = (list) => list.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map());
 
+/**
+ * A formula as the check compares it: the words of each `\text{…}` label (also \textrm, \textit, \textbf,
+ * \mbox) may be translated, so a label keeps only its numbers; every symbol, number and command outside
+ * the labels must stay as it is. `\text{loss}` and `\text{손실}` compare equal, `\text{2 steps}` and
+ * `\text{3 단계}` do not.
+ */
+function formulaKey(formula) {
+  let out = "";
+  let i = 0;
+  const label = /\\(?:text(?:rm|it|bf|sf|tt|normal)?|mbox)\s*\{/y;
+  while (i < formula.length) {
+    label.lastIndex = i;
+    const m = label.exec(formula);
+    if (!m) { out += formula[i++]; continue; }
+    let depth = 1;
+    let j = i + m[0].length;
+    for (; j < formula.length && depth; j++) {
+      if (formula[j] === "\\") j++;
+      else if (formula[j] === "{") depth++;
+      else if (formula[j] === "}") depth--;
+    }
+    const inside = formula.slice(i + m[0].length, j - 1);
+    out += `\\text{${(inside.match(/\d+(?:[.,]\d+)*/g) ?? []).join(" ")}}`;
+    i = j;
+  }
+  return out;
+}
+
 /** What a translation of `en` lost: each formula, code span, link target and number, as many times as it appears. */
 function verbatimProblems(en, ko) {
   const a = protectedParts(en).parts;
   const b = protectedParts(ko).parts;
+  // Formulas compare by formulaKey (translated \text labels allowed); a problem quotes the English formula.
+  const shown = new Map(a.formulas.map((f) => [formulaKey(f), f]));
+  a.formulas = a.formulas.map(formulaKey);
+  b.formulas = b.formulas.map(formulaKey);
   const problems = [];
   for (const [kind, what] of [["formulas", "formula"], ["code", "code span"], ["links", "link target"], ["numbers", "number"]]) {
     const have = count(b[kind]);
-    for (const [x, n] of count(a[kind])) {
-      if ((have.get(x) ?? 0) < n) problems.push(`drops or alters the ${what} ${JSON.stringify(x.length > 60 ? x.slice(0, 57) + "…" : x)}${n > 1 ? ` (${n} times in English, ${have.get(x) ?? 0} in Korean)` : ""}`);
+    for (const [key, n] of count(a[kind])) {
+      const x = kind === "formulas" ? shown.get(key) : key;
+      if ((have.get(key) ?? 0) < n) problems.push(`drops or alters the ${what} ${JSON.stringify(x.length > 60 ? x.slice(0, 57) + "…" : x)}${n > 1 ? ` (${n} times in English, ${have.get(key) ?? 0} in Korean)` : ""}`);
     }
   }
   return problems;
@@ -140,9 +176,11 @@ function translate(name, glossary, dirs = folders()) {
       if (!koText.includes(term.ko)) { problems.push(`${where}: the English says '${term.en}' but the Korean lacks the glossary's '${term.ko}'`); continue; }
       if (firstUse.has(term.en)) continue;
       firstUse.add(term.en);
+      // The English follows the Korean term directly, 잠재 변수 (latent variable), or follows the compound
+      // the term begins, with the compound's English: 잠재 변수 모델 (latent variable model), never inside it.
       const after = koText.slice(koText.indexOf(term.ko) + term.ko.length);
-      const m = /^\s*\(([^)]*)\)/.exec(after);
-      if (!m || !term.re.test(m[1])) problems.push(`${where}: the first '${term.ko}' in the notebook must be followed by '(${term.en})'`);
+      const m = /^(?:[ \t]+\p{Script=Hangul}+){0,2}\s*\(([^)]*)\)/u.exec(after);
+      if (!m || !term.re.test(m[1])) problems.push(`${where}: the first '${term.ko}' in the notebook must be followed by '(${term.en})', or the compound it begins by its English (e.g. '${term.ko} … (${term.en} …)')`);
     }
     const lines = block.ko.split("\n");
     cell.source = lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l)).filter((l) => l !== "");
@@ -188,7 +226,7 @@ function main(argv, dirs = folders()) {
   return problems.length ? 1 : 0;
 }
 
-module.exports = { fingerprint, parseTranslation, protectedParts, verbatimProblems, translate, loadGlossary, folders, main };
+module.exports = { fingerprint, parseTranslation, protectedParts, formulaKey, verbatimProblems, translate, loadGlossary, folders, main };
 
 if (require.main === module) {
   try {

@@ -78,4 +78,38 @@ describe("tools/translations.js", () => {
       assert.ok(r.errors.some((e) => message.test(e)), `expected ${message}, got:\n${r.errors.join("\n")}`);
     });
   }
+
+  /** Replaces the tiny course's English cell and its translation, builds, and checks. */
+  const course = (en: string, ko: string) => {
+    write(path.join(dirs.notebooks, "01-tiny.ipynb"), JSON.stringify(notebook(en), null, 1) + "\n");
+    write(path.join(dirs.translations, "01-tiny.md"), translation(ko, en));
+    run("build");
+    return run("check");
+  };
+
+  it("accepts a formula whose \\text labels are translated, and fails one whose symbols or numbers changed", () => {
+    const en = "## The autoencoder\n\nIts loss is $L = L_{\\text{rec}} + 0.5\\,\\lambda\\,\\Omega \\quad \\text{(2 terms)}$ per image.";
+    const ko = "## 오토인코더 (autoencoder)\n\n손실은 이미지마다 $L = L_{\\text{재구성}} + 0.5\\,\\lambda\\,\\Omega \\quad \\text{(항 2개)}$입니다.";
+    assert.equal(t.formulaKey("L_{\\text{rec}}"), t.formulaKey("L_{\\text{재구성}}"));
+    assert.deepEqual(course(en, ko), { code: 0, errors: [] }, "a translated \\text label must pass");
+    const altered: [string, string][] = [
+      ["a different symbol", ko.replace("\\lambda", "\\beta")],
+      ["a different number", ko.replace("0.5", "0.25")],
+      ["a different number inside a label", ko.replace("(항 2개)", "(항 3개)")],
+      ["a label turned into symbols", ko.replace("L_{\\text{재구성}}", "L_{재구성}")],
+    ];
+    for (const [what, changed] of altered) {
+      const r = course(en, changed);
+      assert.equal(r.code, 1, `check passed despite ${what}`);
+      assert.ok(r.errors.some((e) => /cell 'intro': the translation drops or alters the formula "\$L = L_\{\\\\text\{rec\}\}/.test(e)), `${what}: expected the English formula named, got:\n${r.errors.join("\n")}`);
+    }
+  });
+
+  it("accepts a term's English after the compound it begins, and fails a compound gloss without the term", () => {
+    const en = ENGLISH.replace("The autoencoder", "The autoencoder model");
+    assert.deepEqual(course(en, KOREAN.replace("오토인코더 (autoencoder)", "오토인코더 모델 (autoencoder model)")), { code: 0, errors: [] });
+    const r = course(en, KOREAN.replace("오토인코더 (autoencoder)", "오토인코더 모델 (model)"));
+    assert.equal(r.code, 1);
+    assert.ok(r.errors.some((e) => /the first '오토인코더' in the notebook must be followed by '\(autoencoder\)'/.test(e)), r.errors.join("\n"));
+  });
 });
