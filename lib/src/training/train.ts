@@ -117,20 +117,22 @@ export function evaluateLoss(data: ImageDataset, loss: (batch: Batch) => LossOut
 const EXPLODED = 1e5;
 
 /**
- * A loss that grows by orders of magnitude is as broken as a NaN one (a learning rate far too high
- * under Adam "trains" to 1e27), but never becomes NaN. Each phase's first loss, computed before any
- * update, sets its scale: an untrained model's loss is about as large as a sane run's ever gets.
+ * A step whose loss is NaN or infinite, or that has grown by orders of magnitude, has gone wrong: the
+ * second kind never becomes NaN (a learning rate far too high under Adam "trains" to 1e27). Each
+ * phase's first loss, computed before any update, sets its scale: an untrained model's loss is about
+ * as large as a sane run's ever gets.
  */
-class ExplosionGuard {
+class DivergenceGuard {
   private readonly first = new Map<string, number>();
 
-  check(phase: string, loss: number, epoch: number, b: number): void {
+  /** The error to stop training with, or undefined when the step's loss is sane. */
+  diverged(phase: string, loss: number, epoch: number, b: number): TrainingDivergedError | undefined {
+    const name = phase === "loss" ? undefined : phase;
+    if (!Number.isFinite(loss)) return new TrainingDivergedError(epoch, b, loss, name);
     const first = this.first.get(phase);
-    if (first === undefined) {
-      this.first.set(phase, Math.abs(loss));
-      return;
-    }
-    if (loss > EXPLODED * (first + 1)) throw new TrainingDivergedError(epoch, b, loss, phase === "loss" ? undefined : phase, first);
+    if (first === undefined) this.first.set(phase, Math.abs(loss));
+    else if (loss > EXPLODED * (first + 1)) return new TrainingDivergedError(epoch, b, loss, name, first);
+    return undefined;
   }
 }
 
@@ -138,7 +140,7 @@ class ExplosionGuard {
  * One optimiser step of one phase. computeGradients + applyGradients (rather than minimize) so that a
  * non-finite loss is caught before it reaches the weights.
  */
-function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number, guard: ExplosionGuard): { loss: number; terms?: Record<string, number> } {
+function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number, guard: DivergenceGuard): { loss: number; terms?: Record<string, number> } {
   const kept: { terms?: Record<string, tf.Scalar> } = {};
   let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
   try {
@@ -155,15 +157,10 @@ function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number, guar
   }
   const { value, grads } = computed;
   const values = lossValues(kept.terms ? { loss: value, terms: kept.terms } : value);
-  if (!Number.isFinite(values.loss)) {
+  const diverged = guard.diverged(phase.name, values.loss, epoch, b);
+  if (diverged) {
     tf.dispose(grads);
-    throw new TrainingDivergedError(epoch, b, values.loss, phase.name === "loss" ? undefined : phase.name);
-  }
-  try {
-    guard.check(phase.name, values.loss, epoch, b);
-  } catch (e) {
-    tf.dispose(grads);
-    throw e;
+    throw diverged;
   }
   phase.optimizer.applyGradients(grads);
   tf.dispose(grads);
@@ -196,7 +193,7 @@ export async function train(options: TrainOptions): Promise<History> {
   let bestWeights: tf.Tensor[] | undefined;
   let stoppedEarly = false;
   const started = Date.now();
-  const guard = new ExplosionGuard();
+  const guard = new DivergenceGuard();
   const interrupts = listenForInterrupt();
   const trainable = () => variables ?? (Object.values(tf.engine().registeredVariables).filter((v) => v.trainable) as tf.Variable[]);
 
