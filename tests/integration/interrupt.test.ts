@@ -28,6 +28,17 @@ console.log("TRAINING FINISHED");`;
 const NEXT_CELL = `const more = await ae.training.train({ train: data.take(640), epochs: 1, batchSize: 64, seed: 2, variables: model.variables, optimizer: optimizer, loss: loss, progress: "none" });
 console.log(\`NEXT CELL TRAINED: loss \${more.epochs[0].loss.toFixed(4)}, \${tf.memory().numTensors} tensors\`);`;
 
+// A long synchronous computation after an await, where tslab no longer watches for SIGINT: label
+// spreading told to iterate for ever.
+const SPREADING_CELL = `await new Promise((resolve) => setTimeout(resolve, 10));
+const pool = data.take(1000);
+ae.metrics.labelSpreading({ features: pool.images.slice(0, 784 * 50), labels: pool.labels.slice(0, 50) }, pool.images.slice(784 * 50), 10, { iterations: 1e9 });
+console.log("SPREADING FINISHED");`;
+
+const AFTER_SPREADING_CELL = `const kept = tf.tidy(() => tf.add(tf.ones([3]), 1));
+console.log(\`NEXT CELL RAN: \${(tf.engine().state as any).scopeStack.length} scopes open, tidy gives \${kept.dataSync().join(",")}\`);
+kept.dispose();`;
+
 // Runs the setup cell, then the training cell, interrupts it after `AFTER` seconds, waits for its
 // reply, then runs the next cell.
 const DRIVER = `
@@ -79,5 +90,19 @@ describe("interrupting training in a real kernel", () => {
     t.diagnostic(`the cell ended ${run.secondsToStop.toFixed(2)} s after the interrupt`);
     assert.equal(run.nextStatus, "ok", run.nextOut);
     assert.match(run.nextOut, /NEXT CELL TRAINED: loss 0\.\d+/);
+  });
+
+  it("the stop button ends a long synchronous computation (label spreading after an await) at once, and TensorFlow.js works on", (t) => {
+    const py = pythonWith("jupyter_client")!;
+    const r = spawnSync(py, ["-c", DRIVER, KERNEL_NAME, SETUP_CELL, SPREADING_CELL, AFTER_SPREADING_CELL, "6"], { encoding: "utf8", cwd: root, env: jupyterEnv({ AE_MODE: "quick" }), timeout: 300_000 });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    const run = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    assert.notEqual(run.status, "ok", `the cell ended "${run.status}", not as interrupted:\n${run.out}`);
+    assert.doesNotMatch(run.out, /SPREADING FINISHED/);
+    assert.match(run.out, /label spreading interrupted: it changed nothing/);
+    assert.ok(run.secondsToStop < 5, `the cell took ${run.secondsToStop.toFixed(1)} s to stop`);
+    t.diagnostic(`the cell ended ${run.secondsToStop.toFixed(2)} s after the interrupt`);
+    assert.equal(run.nextStatus, "ok", run.nextOut);
+    assert.match(run.nextOut, /NEXT CELL RAN: 0 scopes open, tidy gives 2,2,2/);
   });
 });

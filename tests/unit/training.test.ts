@@ -1,11 +1,13 @@
 // The training loop: it learns, leaks nothing between epochs, stops on NaN with the weights intact,
-// stops early with the best weights restored, and applies learning-rate schedules.
+// stops with a clear error when the network dies, stops early with the best weights restored, and
+// applies learning-rate schedules.
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../../lib/src/data";
-import { LinearAutoencoder } from "../../lib/src/models";
-import { TrainingDivergedError, TrainingInterruptedError, cosineDecay, evaluateLoss, train } from "../../lib/src/training";
+import { LinearAutoencoder, MlpAutoencoder } from "../../lib/src/models";
+import { meanSquaredError } from "../../lib/src/losses";
+import { TrainingCollapsedError, TrainingDivergedError, TrainingInterruptedError, cosineDecay, evaluateLoss, train } from "../../lib/src/training";
 import { seededRandom } from "../../lib/src/random";
 
 /** n rows of dimension d on a rank-2 affine subspace (plus a little noise): a linear AE with k = 2 can fit it. */
@@ -133,6 +135,19 @@ describe("train", () => {
     assert.deepEqual(model.variables[0].dataSync(), weightsAfter.get(thrown.where), "no step after the one it names");
     assert.equal(process.listenerCount("SIGINT"), listeners - 1, "the listener is gone");
     assert.equal(tf.memory().numTensors, tensors, "nothing leaked");
+    model.dispose();
+  });
+
+  it("throws TrainingCollapsedError when no gradient reaches the weights any more (SGD at 1e6 kills every unit; the loss stays flat)", async () => {
+    const data = lowRankData(256, 16, 5);
+    const model = new MlpAutoencoder({ inputSize: 16, hidden: [32], codeSize: 4, seed: 1 });
+    const optimizer = tf.train.sgd(1e6);
+    const tensors = tf.memory().numTensors;
+    await assert.rejects(
+      train({ train: data, variables: model.variables, optimizer, epochs: 6, batchSize: 16, progress: "none", loss: (b) => meanSquaredError(model.reconstruct(b.x), b.x) }),
+      (e: unknown) => e instanceof TrainingCollapsedError && /at epoch 2, batch 1: no gradient reaches the weights: every unit is inactive or saturated.*learning rate far too high/.test(e.message));
+    assert.equal(tf.memory().numTensors, tensors, "nothing leaked");
+    optimizer.dispose();
     model.dispose();
   });
 

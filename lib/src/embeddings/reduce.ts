@@ -8,6 +8,7 @@ import { ImageDataset } from "../data/dataset";
 import * as tf from "@tensorflow/tfjs";
 import { fitPca, pcaProject } from "../metrics/pca";
 import { Points } from "../metrics/neighbours";
+import { interruptibly } from "../training/interrupt";
 
 export const REDUCTION_METHODS = ["PCA", "LDA", "t-SNE", "UMAP", "Isomap", "LLE"] as const;
 export type ReductionMethod = (typeof REDUCTION_METHODS)[number];
@@ -57,6 +58,10 @@ function timed(method: ReductionMethod, run: () => druid.Matrix | number[][] | F
 
 /** One method's 2-D embedding; `reduced` is the PCA preprocessing (pcaScores(data, 50)). */
 export function embed(method: ReductionMethod, data: ImageDataset, reduced: Points, options: EmbedOptions = {}): Embedding {
+  return interruptibly("the embedding", () => computeEmbedding(method, data, reduced, options));
+}
+
+function computeEmbedding(method: ReductionMethod, data: ImageDataset, reduced: Points, options: EmbedOptions = {}): Embedding {
   const seed = options.seed ?? 1;
   const k = options.neighbours ?? 10;
   const input = () => druid.Matrix.from(rows(reduced));

@@ -7,6 +7,7 @@ import { noiseSeed } from "../random";
 import { ImageDataset } from "../data/dataset";
 import { gaussianLogDensity } from "../losses/kl";
 import { VariationalAutoencoder } from "../models/vae";
+import { interruptibly } from "../training/interrupt";
 
 /** log((1/k) Σ exp(w)) along `axis`, stable for any w: max + log(mean(exp(w − max))). */
 export function logMeanExp(w: tf.Tensor, axis = -1): tf.Tensor {
@@ -45,6 +46,10 @@ export interface IwaeOptions {
 
 /** The mean over `data` of the k-sample importance-weighted bound, in nats (per image). */
 export function iwaeBound(model: VariationalAutoencoder, data: ImageDataset, k: number, options: IwaeOptions = {}): number {
+  return interruptibly("the importance-weighted bound", () => computeIwaeBound(model, data, k, options));
+}
+
+function computeIwaeBound(model: VariationalAutoencoder, data: ImageDataset, k: number, options: IwaeOptions = {}): number {
   if (!Number.isInteger(k) || k < 1) throw new Error(`iwaeBound: k must be a positive integer, got ${k}`);
   const imageBatch = options.imageBatch ?? 100;
   const chunk = Math.max(1, Math.min(k, options.sampleChunk ?? Math.floor(10_000 / imageBatch)));

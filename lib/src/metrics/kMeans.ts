@@ -3,6 +3,7 @@
 // per iteration.
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "../random";
+import { interruptibly } from "../training/interrupt";
 
 export interface KMeansResult {
   assignments: Int32Array;
@@ -13,6 +14,10 @@ export interface KMeansResult {
 }
 
 export function kMeans(points: Float32Array, dim: number, k: number, options: { seed?: number; maxIterations?: number } = {}): KMeansResult {
+  return interruptibly("k-means", () => lloydKMeans(points, dim, k, options));
+}
+
+function lloydKMeans(points: Float32Array, dim: number, k: number, options: { seed?: number; maxIterations?: number } = {}): KMeansResult {
   const n = points.length / dim;
   if (!Number.isInteger(n) || !Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kMeans: ${points.length} values in rows of ${dim} cannot make ${k} clusters; need 1 ≤ k ≤ rows`);
   const { seed = 0, maxIterations = 100 } = options;

@@ -5,6 +5,7 @@
 // unlabelled codes.
 import * as tf from "@tensorflow/tfjs";
 import { ProbeData } from "./linearProbe";
+import { interruptibly } from "../training/interrupt";
 
 export interface LabelSpreadingOptions {
   /** Neighbours per point in the graph, and votes per test point (default 10). */
@@ -53,6 +54,10 @@ function nearest(queries: Float32Array, points: Float32Array, dim: number, k: nu
  * point's k-th neighbour (local scaling), made symmetric; F ← α S F + (1 − α) Y with S = D^−½ W D^−½.
  */
 export function labelSpreading(labelled: ProbeData, unlabelled: Float32Array, classes: number, options: LabelSpreadingOptions = {}): { predict: (features: Float32Array) => Int32Array; scores: Float32Array } {
+  return interruptibly("label spreading", () => spreadLabels(labelled, unlabelled, classes, options));
+}
+
+function spreadLabels(labelled: ProbeData, unlabelled: Float32Array, classes: number, options: LabelSpreadingOptions = {}): { predict: (features: Float32Array) => Int32Array; scores: Float32Array } {
   const nl = labelled.labels.length;
   const dim = labelled.features.length / nl;
   if (!Number.isInteger(dim) || unlabelled.length % dim !== 0) {

@@ -1,7 +1,7 @@
 export { train, evaluateLoss, evaluateLossTerms, cosineDecay, TrainOptions, LossOutput, Phase, StepLog } from "./train";
 export { EpochLog, History } from "./history";
 export { TrainingDivergedError, TrainingCollapsedError } from "./errors";
-export { TrainingInterruptedError, listenForInterrupt, InterruptListener } from "./interrupt";
+export { TrainingInterruptedError, ComputationInterruptedError, listenForInterrupt, interruptibly, InterruptListener } from "./interrupt";
 export { collapseGuard, CollapseGuardOptions } from "./collapse";
 export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";
 export { lossChartSpec } from "./progress";

@@ -5,6 +5,9 @@
 // completed step: every 100 ms it yields a turn, and once a SIGINT has come it throws, so the model
 // keeps the weights of its last completed step and the next cell can use or train it further.
 
+import * as tf from "@tensorflow/tfjs";
+import * as vm from "vm";
+
 /** Thrown by `check` after an interrupt; its message says where the loop stopped. */
 export class TrainingInterruptedError extends Error {
   constructor(readonly where: string) {
@@ -61,4 +64,43 @@ export function listenForInterrupt(): InterruptListener {
       listening = false;
     },
   };
+}
+
+/** Thrown by `interruptibly` when a long computation was stopped; it changed nothing. */
+export class ComputationInterruptedError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} interrupted: it changed nothing, so run the cell again to start it over`);
+    this.name = "ComputationInterruptedError";
+  }
+}
+
+let workSlot = 0;
+
+/**
+ * Runs a long synchronous computation (k-means, label spreading, an IWAE bound, an embedding) so that
+ * a SIGINT stops it at once. A loop that never yields never lets a SIGINT listener run, and after a
+ * cell's first `await` tslab no longer watches for one; vm's `breakOnSigint` does, for exactly the
+ * duration of a script, so the work runs as that script. The interrupt terminates the script without
+ * running its `finally` blocks, tf.tidy's among them, so TensorFlow.js's bookkeeping is put back as it
+ * was (open scopes ended, freeing their tensors). Nothing is half-done: the function returns its
+ * result or throws, and the caller's inputs are unchanged.
+ */
+export function interruptibly<T>(what: string, work: () => T): T {
+  // The script reaches the work through a global slot of its own, removed at once.
+  const slot = `__aeInterruptibleWork${++workSlot}`;
+  const g = globalThis as Record<string, unknown>;
+  const state = tf.engine().state as unknown as { scopeStack: unknown[]; kernelDepth: number; gradientDepth: number; activeTape: unknown; numDataMovesStack: number[] };
+  const saved = { scopes: state.scopeStack.length, kernelDepth: state.kernelDepth, gradientDepth: state.gradientDepth, activeTape: state.activeTape, moves: state.numDataMovesStack.length };
+  g[slot] = work;
+  try {
+    return new vm.Script(`globalThis.${slot}()`).runInThisContext({ breakOnSigint: true }) as T;
+  } catch (e) {
+    if (!(e instanceof Error && /Script execution was interrupted by `SIGINT`/.test(e.message))) throw e;
+    while (state.scopeStack.length > saved.scopes) tf.engine().endScope();
+    Object.assign(state, { kernelDepth: saved.kernelDepth, gradientDepth: saved.gradientDepth, activeTape: saved.activeTape });
+    state.numDataMovesStack.length = Math.min(state.numDataMovesStack.length, saved.moves);
+    throw new ComputationInterruptedError(what);
+  } finally {
+    delete g[slot];
+  }
 }

@@ -2,7 +2,7 @@
 // validation loss, early stopping with the best weights restored, and a guard against NaN/Inf losses.
 import * as tf from "@tensorflow/tfjs";
 import { Batch, ImageDataset } from "../data/dataset";
-import { TrainingDivergedError } from "./errors";
+import { TrainingCollapsedError, TrainingDivergedError } from "./errors";
 import { listenForInterrupt } from "./interrupt";
 import { EpochLog, History } from "./history";
 import { progressReporter } from "./progress";
@@ -134,6 +134,22 @@ class DivergenceGuard {
     else if (loss > EXPLODED * (first + 1)) return new TrainingDivergedError(epoch, b, loss, name, first);
     return undefined;
   }
+
+  /**
+   * A network whose units never fire any more (ReLUs pushed below zero for every input, after a step
+   * far too large) has a flat loss and no gradient: it is not NaN and it is not growing, so the checks
+   * above pass while nothing is learnt. Checked on each epoch's first batch after the first epoch: no
+   * gradient at all on any weight matrix (biases aside) of the phase.
+   */
+  dead(phase: string, grads: tf.NamedTensorMap, epoch: number, b: number): TrainingCollapsedError | undefined {
+    if (epoch < 2 || b !== 1) return undefined;
+    const weights = Object.values(grads).filter((g) => g && g.rank >= 2);
+    if (!weights.length) return undefined;
+    const largest = tf.tidy(() => tf.max(tf.stack(weights.map((g) => tf.max(tf.abs(g))))).dataSync()[0]);
+    if (largest !== 0) return undefined;
+    return new TrainingCollapsedError(epoch, b, `no gradient reaches the weights${phase === "loss" ? "" : ` of the ${phase} phase`}: every unit is inactive or saturated (ReLUs that no input turns on, sigmoids pinned at 0 or 1), so the loss stays flat and no later step can change it`,
+      "This follows a learning rate far too high for the optimiser (sgd or adam at 1e6, say). Make a new model and train it with a smaller one (1e-3 for Adam, 0.1 for SGD).");
+  }
 }
 
 /**
@@ -157,7 +173,7 @@ function gradientStep(phase: Phase, batch: Batch, epoch: number, b: number, guar
   }
   const { value, grads } = computed;
   const values = lossValues(kept.terms ? { loss: value, terms: kept.terms } : value);
-  const diverged = guard.diverged(phase.name, values.loss, epoch, b);
+  const diverged = guard.diverged(phase.name, values.loss, epoch, b) ?? guard.dead(phase.name, grads, epoch, b);
   if (diverged) {
     tf.dispose(grads);
     throw diverged;
