@@ -12,7 +12,8 @@ the grader to score.
 
 usage: grade_kernel.py JOB.json|- RESULT.json   (- reads the job from stdin, so it is never in a file)
 JOB: {kernelArgv, env, cwd, cellTimeout, budget, memoryMb, specDir, logFile, connectionDir,
-      cells: [{index, role: setup|answer|test, source, requires?}]}  (requires: run only if that cell was ok)
+      cells: [{index, role: setup|answer|test, source, requires?}]}  (requires: skipped if that cell timed out,
+      killed the kernel or was skipped: hidden tests after visible ones that would only do the same again)
 """
 import json
 import os
@@ -246,14 +247,18 @@ def main():
             json.dump(data, f)
         os.replace(tmp, result_file)
 
+    ok_cells = [0]  # cells that have run to "ok" so far, tests included
+
     def recover(cause, cell):
         """Restarts after a death; False when the kernel has died too often to go on."""
         nonlocal failure
         restarts.append(dict(cell=cell, cause=cause, replayed=0))
-        # Died again for the same reason, or before any new cell succeeded since the last restart: the
-        # culprit is among the replayed cells (a slow timer set by an answer, say), so the latest
-        # answer is not replayed again.
-        if len(restarts) > 1 and (restarts[-2].get("since") == len(succeeded) or any(r["cause"] == cause for r in restarts[:-1])):
+        # Died again before any cell succeeded since the last restart, or between cells for the same
+        # reason: the culprit is among the replayed cells (a slow timer set by an answer, say), so the
+        # latest answer is not replayed again. A test cell that dies again once other cells have run
+        # (the hidden tests calling an answer that eats memory, after its visible tests did) is the
+        # answer's call, not the replay: nothing is dropped, or the other answers' tests would fail.
+        if len(restarts) > 1 and (restarts[-2].get("since") == ok_cells[0] or (cell is None and any(r["cause"] == cause for r in restarts[:-1]))):
             blame = [c for c in succeeded if c["role"] == "answer"]
             if blame:
                 succeeded.remove(blame[-1])
@@ -266,7 +271,7 @@ def main():
                                                   stderr="", values=[], reason=failure)
             return False
         restarts[-1]["replayed"] = restart_and_replay(kernel, succeeded, job["cellTimeout"])
-        restarts[-1]["since"] = len(succeeded)
+        restarts[-1]["since"] = ok_cells[0]
         return True
 
     try:
@@ -279,9 +284,9 @@ def main():
                                   values=[], reason=f"the submission's {job['budget']} s time budget was used up")
                 continue
             needed = cell.get("requires")
-            if needed is not None and results.get(needed, {}).get("status") != "ok":
+            if needed is not None and results.get(needed, {}).get("status") in ("timeout", "crashed", "skipped"):
                 results[i] = dict(index=i, status="skipped", seconds=0, stdout="", stderr="", values=[],
-                                  reason="not run because the visible tests before it failed")
+                                  reason="not run: the visible tests before it ran out of time or killed the kernel")
                 continue
             timeout = min(job["cellTimeout"], remaining)
             try:
@@ -309,6 +314,8 @@ def main():
                         break
                     write()
                     continue
+            if r["status"] == "ok":
+                ok_cells[0] += 1
             if r["status"] == "ok" and cell["role"] in ("setup", "answer"):
                 succeeded.append(cell)
             write()

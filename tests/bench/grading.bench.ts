@@ -8,7 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fixturesFor } from "../grading/fixtures";
+import { Expected, fixturesFor, meets } from "../grading/fixtures";
 
 const root = path.resolve(__dirname, "..", "..");
 const NAME = "05-denoising-autoencoder";
@@ -62,7 +62,7 @@ async function main() {
   const byName = new Map(fixtures.map((f) => [f.name, f]));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-class-"));
   const submissions = path.join(tmp, "submissions");
-  const expected = new Map<string, Record<string, number>>();
+  const expected = new Map<string, Record<string, Expected>>();
   for (let i = 0; i < COUNT; i++) {
     const f = byName.get(MIX[i % MIX.length])!;
     const student = `s${String(i + 1).padStart(2, "0")}-${f.name}`;
@@ -78,7 +78,8 @@ async function main() {
       let wrongGrades = 0;
       for (const [student, expect] of expected) {
         const g = JSON.parse(fs.readFileSync(path.join(r.out, "graded", student, `${NAME}.json`), "utf8"));
-        for (const [id, p] of Object.entries(expect)) if (g.exercises.find((e: { gradeId: string }) => e.gradeId === id).points !== p) wrongGrades++;
+        // An attack riding on a wrong answer must lose points (the integration test checks it earns exactly the wrong answer's).
+        for (const [id, p] of Object.entries(expect)) if (!meets(g.exercises.find((e: { gradeId: string }) => e.gradeId === id).points, typeof p === "object" && "atMost" in p ? { below: 2 } : p, () => NaN)) wrongGrades++;
       }
       rows.push(`| ${jobs} | ${r.seconds.toFixed(0)} s | ${((60 * COUNT) / r.seconds).toFixed(2)} | ${r.peakMb.toFixed(0)} MB | ${wrongGrades} |`);
       fs.rmSync(r.out, { recursive: true, force: true });

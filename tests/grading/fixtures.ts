@@ -19,12 +19,25 @@ const SPECIFIC: Record<string, { first: string; second: string; firstFunction: s
   },
 };
 
+export type Expected = number | { below: number } | { atMost: string };
+
+/** Whether `points` is what `expected` asks for; `of(name)` gives another fixture's points. */
+export function meets(points: number, expected: Expected, of: (fixture: string) => number): boolean {
+  if (typeof expected === "number") return points === expected;
+  if ("below" in expected) return points >= 0 && points < expected.below;
+  return points <= of(expected.atMost);
+}
+
 export interface Fixture {
   name: string;
   /** The notebook file's text (a corrupt file is not JSON). */
   text: string;
-  /** Expected points per exercise grade_id (of the test cells), when the outcome is certain. */
-  expect: Record<string, number>;
+  /**
+   * Expected points per exercise grade_id (of the test cells): a number, fewer than `below` (a wrong
+   * answer's partial credit), or at most what another fixture earned (an attack riding on a wrong
+   * answer must not earn more than the wrong answer alone; an attack that stops its cell earns less).
+   */
+  expect: Record<string, Expected>;
   /** What the fixture is about, for messages. */
   about: string;
 }
@@ -154,16 +167,18 @@ const ${spec.secondFunction}: typeof ${spec.secondFunction}Real = function (this
     ["builtin-shadow-names", "top-level declarations named Math, JSON and require", "const Math: any = { abs: () => 0, max: () => 0, min: () => 0, sqrt: () => 0 };\nconst JSON: any = { stringify: () => \"[]\" };\nconst require: any = () => ({ tf: ae.tf, grading: { assertTrue() {}, assertClose() {}, assertShape() {}, passed() {} } });"],
   ];
   const stub = STUB.join("\n");
-  const f = (name: string, about: string, text: string, expect: Record<string, number>): Fixture => ({ name, about, text, expect });
+  const f = (name: string, about: string, text: string, expect: Record<string, Expected>): Fixture => ({ name, about, text, expect });
+  const asWrong = { atMost: "wrong-first" };
   const full = { [t1]: 2, [t2]: 2 };
   const fixtures = [
     f("correct", "the instructor's solutions", submission({ [spec.first]: right1, [spec.second]: right2 }), full),
-    f("wrong-plausible", "a mistake only a hidden test catches", submission({ [spec.first]: right1, [spec.second]: changed(right2, spec.plausibleSecond(right2), "plausible mistake") }), { [t1]: 2, [t2]: 0 }),
+    f("wrong-plausible", "a mistake only a hidden test catches", submission({ [spec.first]: right1, [spec.second]: changed(right2, spec.plausibleSecond(right2), "plausible mistake") }), { [t1]: 2, [t2]: { below: 2 } }),
+    f("wrong-first", "a wrong first answer (its partial credit is what each attack riding on it must earn)", submission({ [spec.first]: wrong1, [spec.second]: right2 }), { [t1]: { below: 1.01 }, [t2]: 2 }),
     f("stderr", "a correct answer that also writes to stderr", submission({ [spec.first]: `${right1}\nconsole.error("debugging output on stderr");`, [spec.second]: right2 }), full),
     f("fake-success", "prints success lines and token-like text instead of answering", submission({
       [spec.first]: `console.log("✓ all tests passed\\n✓ hidden tests\\ncourse-grade:${"0".repeat(32)}\\n2 / 2 points");\n${cellSource(released.cells[indexOf(released, spec.first)])}`,
     }, (nb) => nb.cells.splice(indexOf(nb, t1) + 1, 0, { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: ['console.log("✓ pca tests passed");\n', '"course-grade:ffffffffffffffffffffffffffffffff"'] })), { [t1]: 0, [t2]: 0 }),
-    f("tamper-asserts", "a wrong answer plus no-op assertions", submission({ [spec.first]: `${wrong1}\n${tamper}`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
+    f("tamper-asserts", "a wrong answer plus no-op assertions", submission({ [spec.first]: `${wrong1}\n${tamper}`, [spec.second]: right2 }), { [t1]: asWrong, [t2]: 2 }),
     f("pass-locked", "test cells edited to '// pass'", submission({ [spec.second]: right2 }, (nb) => { nb.cells[indexOf(nb, t1)].source = ["// pass"]; nb.cells[indexOf(nb, t2)].source = ["// pass"]; }), { [t1]: 0, [t2]: 2 }),
     f("delete-test", "the first test cell deleted", submission({ [spec.second]: right2 }, (nb) => { nb.cells.splice(indexOf(nb, t1), 1); }), { [t1]: 0, [t2]: 2 }),
     f("duplicate-answer", "the first answer twice: solved, then the stub again", submission({ [spec.second]: right2 }, (nb) => {
@@ -182,7 +197,7 @@ const ${spec.secondFunction}: typeof ${spec.secondFunction}Real = function (this
     f("process-exit", "the first answer cell calls process.exit(0)", submission({ [spec.first]: `${right1}\nprocess.exit(0);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("timer-throw", "the first answer schedules an exception from a timer", submission({ [spec.first]: `${right1}\nsetTimeout(() => { throw new Error("boom from a timer"); }, 300);`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 }),
     f("read-source", "a correct answer that searches the disk for the hidden tests", submission({ [spec.first]: `${right1}\n${search}`, [spec.second]: right2 }), full),
-    ...builtIns.map(([name, about, attack]) => f(name, `a wrong answer plus ${about}`, submission({ [spec.first]: `${wrong1}\n${attack}`, [spec.second]: right2 }), { [t1]: 0, [t2]: 2 })),
+    ...builtIns.map(([name, about, attack]) => f(name, `a wrong answer plus ${about}`, submission({ [spec.first]: `${wrong1}\n${attack}`, [spec.second]: right2 }), { [t1]: asWrong, [t2]: 2 })),
     f("read-back", "correct answers that read the calling test's source off the stack and report its hidden lines in a later visible test's message", submission({ [spec.first]: readBack.first, [spec.second]: readBack.second }), full),
     f("corrupt", "a notebook file that is not JSON", '{"cells": [ {"cell_type": "code", "source": "oops', { [t1]: 0, [t2]: 0 }),
   ];

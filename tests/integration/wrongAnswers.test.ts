@@ -1,66 +1,79 @@
-// Every plausible wrong answer of tests/grading/wrongAnswers.ts, graded by course-grade in real
-// kernels: each must lose points on its exercise. A submission carries one wrong answer per exercise
-// of its notebook (the others correct, which must keep their points), so a notebook costs as many
-// kernels as its longest list.
+// Every plausible wrong answer of tests/grading/wrongAnswers.ts, graded by the grader's own kernel
+// driver, plans and scoring in real kernels: each must lose points on its exercise, and the right
+// answers keep every point. One kernel per notebook: its cells run once with the right answers, then
+// for each wrong answer the answer cell is replaced (by the blank stub, then the wrong answer), the
+// exercise's visible and hidden tests run and are scored, and the right answer is put back. (One course-grade run per wrong answer would set each
+// notebook up again for each of the 80: six minutes instead of two.) tests/integration/grader.test.ts
+// grades whole submissions through the command.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { Notebook, cellSource, exercisesOf, studentVersion } from "../../lib/src/grading";
-import { GradedSubmission } from "../../lib/src/grading/score";
+import { Notebook, RunCell, cellSource, planSubmission, scoreRun, studentVersion, testRuns } from "../../lib/src/grading";
+import type { DriverResult } from "../../lib/src/grading";
 import { WRONG_ANSWERS, WrongAnswer } from "../grading/wrongAnswers";
 
 const root = path.resolve(__dirname, "..", "..");
-const cli = path.join(root, "tools", "course-grade.js");
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "course-grade-wrong-"));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { Runner, pool, newToken } = require(path.join(root, "tools", "grade", "runner.js"));
+const runner = new Runner({ mode: "quick", cellTimeout: 120, budget: 1800, memoryMb: 2048 });
+after(() => runner.close());
 
-const lines = (text: string) => text.split(/(?<=\n)/);
 /** What a student hands in: the answer without the instructor's solution markers. */
 const asStudent = (source: string) => source.replace(/^[ \t]*\/\/ (BEGIN|END) SOLUTION\n/gm, "");
 
-describe("course-grade takes points from every plausible wrong answer", () => {
-  const expected: { student: string; notebook: string; test: string; wrong?: WrongAnswer; max: number }[] = [];
+interface Verdict { notebook: string; test: string; wrong?: WrongAnswer; points: number; max: number; failed: string[] }
 
-  it("builds one submission per wrong answer of each exercise", () => {
-    for (const [name, wrongs] of Object.entries(WRONG_ANSWERS)) {
-      const instructor: Notebook = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${name}.ipynb`), "utf8"));
-      const answerCell = (nb: Notebook, id: string) => nb.cells.find((c) => c.metadata?.nbgrader?.grade_id === id)!;
-      const exercises = exercisesOf(instructor);
-      for (const w of wrongs) assert.ok(exercises.some((e) => e.answers.includes(w.answer)), `${name}: no exercise has the answer cell '${w.answer}'`);
-      const rounds = Math.max(...exercises.map((e) => wrongs.filter((w) => e.answers.includes(w.answer)).length));
-      for (let k = 0; k < rounds; k++) {
-        const student = `${name}--${k + 1}`;
-        const nb = studentVersion(instructor);
-        for (const e of exercises) {
-          const wrong = wrongs.filter((w) => e.answers.includes(w.answer))[k];
-          for (const id of e.answers) {
-            const solution = cellSource(answerCell(instructor, id));
-            answerCell(nb, id).source = lines(asStudent(wrong?.answer === id ? wrong.from(solution) : solution));
-          }
-          expected.push({ student, notebook: name, test: e.gradeId, wrong, max: e.points });
-        }
-        fs.mkdirSync(path.join(tmp, "submissions", student), { recursive: true });
-        fs.writeFileSync(path.join(tmp, "submissions", student, `${name}.ipynb`), JSON.stringify(nb, null, 1));
-      }
-    }
-    assert.ok(expected.some((e) => e.wrong));
+/** Grades a notebook's right answers and each of its wrong answers in one kernel. */
+async function gradeNotebook(name: string, wrongs: WrongAnswer[]): Promise<Verdict[]> {
+  const instructor: Notebook = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${name}.ipynb`), "utf8"));
+  const options = { token: newToken, preludeForTests: runner.testPrelude };
+  const plan = planSubmission(instructor, instructor, options);
+  const released = studentVersion(instructor);
+  const run: RunCell[] = plan.run.filter((r) => r.part !== "hidden").map((r, index) => ({ ...r, index, requires: undefined }));
+  const rightVisible = run.filter((r) => r.role === "test");
+  const add = (r: Omit<RunCell, "index">) => { run.push({ ...r, index: run.length }); return run[run.length - 1]; };
+  const solutionOf = (id: string) => asStudent(cellSource(instructor.cells.find((c) => c.metadata?.nbgrader?.grade_id === id)!));
+  const rounds = wrongs.map((wrong) => {
+    const exercise = plan.exercises.find((e) => e.answers.includes(wrong.answer));
+    assert.ok(exercise, `${name}: no exercise has the answer cell '${wrong.answer}'`);
+    // The blank answer first: a wrong answer that does not even compile must not leave the right one in place.
+    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: cellSource(released.cells.find((c) => c.metadata?.nbgrader?.grade_id === wrong.answer)!) });
+    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: asStudent(wrong.from(cellSource(instructor.cells.find((c) => c.metadata?.nbgrader?.grade_id === wrong.answer)!))) });
+    const tests = testRuns(instructor.cells[exercise.cell], exercise.cell, options);
+    const cells = [add(tests.visible), ...(tests.hidden ? [add(tests.hidden)] : [])];
+    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: solutionOf(wrong.answer) });
+    return { wrong, exercise, cells };
   });
+  const right = [...rightVisible, ...plan.run.filter((r) => r.part === "hidden").map((h) => add(h))];  // the right answers' tests
+  const result: DriverResult = await runner.run({ run });
+  assert.equal(result.failure, null, `${name}: ${result.failure}`);
+  const info = { student: "wrong-answers", notebook: name, submittedAt: null, key: "" };
+  const score = (cells: RunCell[], exercise: (typeof plan.exercises)[number]) => {
+    const indices = new Set(cells.map((c) => c.index));
+    const g = scoreRun({ ...plan, exercises: [exercise], run: cells }, { ...result, cells: result.cells.filter((c) => indices.has(c.index)) }, [], info);
+    return g.exercises[0];
+  };
+  const verdicts: Verdict[] = plan.exercises.map((e) => {
+    const s = score(right.filter((r) => r.gradeId === e.gradeId), e);
+    return { notebook: name, test: e.gradeId, points: s.points, max: e.points, failed: s.tests.filter((t) => t.status !== "passed").map((t) => `${t.name}: ${t.status} ${t.message}`) };
+  });
+  for (const r of rounds) {
+    const s = score(r.cells, r.exercise);
+    verdicts.push({ notebook: name, test: r.exercise.gradeId, wrong: r.wrong, points: s.points, max: r.exercise.points, failed: s.tests.filter((t) => t.status !== "passed").map((t) => t.name) });
+  }
+  return verdicts;
+}
 
-  it("grades them: each wrong answer loses points, each right one keeps them", (t) => {
-    const out = path.join(tmp, "graded");
-    const r = spawnSync(process.execPath, [cli, "autograde", path.join(tmp, "submissions"), "--out", out, "--jobs", "2", "--cell-timeout", "120", "--memory", "2048"], { encoding: "utf8", cwd: root });
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+describe("the grader takes points from every plausible wrong answer", () => {
+  it("grades each wrong answer below full marks and the right answers at full marks", async (t) => {
+    const verdicts: Verdict[] = [];
+    await pool(Object.entries(WRONG_ANSWERS), 2, async ([name, wrongs]: [string, WrongAnswer[]]) => { verdicts.push(...await gradeNotebook(name, wrongs)); });
     const problems: string[] = [];
-    for (const e of expected) {
-      const graded: GradedSubmission = JSON.parse(fs.readFileSync(path.join(out, "graded", e.student, `${e.notebook}.json`), "utf8"));
-      const exercise = graded.exercises.find((x) => x.gradeId === e.test)!;
-      const report = exercise.tests.map((t) => `${t.name}: ${t.status}`).join("; ");
-      if (e.wrong) t.diagnostic(`${e.notebook} '${e.wrong.answer}' ${e.wrong.name}: ${exercise.points}/${e.max} (${exercise.tests.filter((x) => x.status !== "passed").map((x) => x.part).join(", ")} failed)`);
-      if (e.wrong && exercise.points >= e.max) problems.push(`${e.notebook} '${e.wrong.answer}' ${e.wrong.name} (${e.wrong.about}) kept ${exercise.points}/${e.max}: ${report}`);
-      if (!e.wrong && exercise.points !== e.max) problems.push(`${e.notebook} '${e.test}' with the right answer got ${exercise.points}/${e.max}: ${report}`);
+    for (const v of verdicts.sort((a, b) => a.notebook.localeCompare(b.notebook))) {
+      if (v.wrong) t.diagnostic(`${v.notebook} '${v.wrong.answer}' ${v.wrong.name}: ${v.points}/${v.max} (failed: ${v.failed.join("; ")})`);
+      if (v.wrong && v.points >= v.max) problems.push(`${v.notebook} '${v.wrong.answer}' ${v.wrong.name} (${v.wrong.about}) kept ${v.points}/${v.max}`);
+      if (!v.wrong && v.points !== v.max) problems.push(`${v.notebook} '${v.test}' with the right answer got ${v.points}/${v.max}: ${v.failed.join("; ")}`);
     }
     assert.deepEqual(problems, []);
   });

@@ -10,12 +10,13 @@ const { unzip, findSubmissions } = require("./submissions");
 // Saved beside the grades, so that every later run writes the same grades.csv.
 const ROSTER_FILE = "roster.json";
 const POLICY_FILE = "late-policy.json";
+const OVERRIDES_FILE = "overrides.json";
 const { gradescopeZip } = require("./gradescope");
 
 const USAGE = `usage: course-grade <command> [options]
 
   release   [NOTEBOOK...] [--source DIR] [--out DIR]        student versions + manifest (default out: release/)
-  validate  [NOTEBOOK...] [--source DIR] [--jobs N]         instructor version passes, student version fails every graded cell
+  validate  [NOTEBOOK...] [--source DIR] [--jobs N]         every check passes with the solutions, none with the blank answers
   autograde SUBMISSIONS --out DIR [--source DIR] [--roster FILE] [--shard I/N] [--jobs N] [--cell-timeout S] [--budget S] [--memory MB] [--mode quick|full] [--force]
             SUBMISSIONS is submissions/<student>/<notebook>.ipynb or nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb,
             as a folder or a .zip (renamed downloads such as "name (1).ipynb" are matched); writes DIR/grades.csv.
@@ -23,17 +24,23 @@ const USAGE = `usage: course-grade <command> [options]
             student on it gets a row ("no submission" when nothing came), and a submission not on it is flagged.
             --shard I/N: only the I-th of N equal shares of the students, to grade a class on N machines
   merge     DIR... --out DIR                                 one graded folder (and grades.csv) from the shards' --out folders
-  feedback  --from DIR [--out DIR] [late policy]            per-student HTML and Markdown reports
-  export    --from DIR [late policy] [--results-json FILE]  grades.csv, Gradescope results.json, item analysis
+  feedback  --from DIR [--out DIR] [--overrides FILE] [--show-hidden | --show-hidden-after ISO-TIME] [late policy]
+            per-student HTML and Markdown reports: every check with its points and message; hidden checks
+            show only their outcome until released (--show-hidden, or after the given time)
+  export    --from DIR [--overrides FILE] [late policy] [--results-json FILE] [--canvas FILE [--canvas-assignment NAME]]
+            grades.csv, Gradescope results.json, item analysis; --canvas: Canvas's gradebook import CSV
+            (the students' Canvas ids come from the roster: canvas_id, sis_user_id or sis_login_id columns)
   gradescope [NOTEBOOK...] [--source DIR] [--out FILE]      a Gradescope autograder zip (setup.sh + run_autograder)
 
   late policy: --due ISO-TIME [--penalty "10%/day" | "2%/hour" | "10%/day,max=50%" | zero]
                [--extensions FILE (student,hours)] [--timestamps FILE (student,ISO-TIME)]
                export saves it with the grades: later autograde, feedback and export runs keep applying it
+  --overrides FILE: a CSV student,grade_id,points,comment (optional notebook column) of manual adjustments and
+               hand-graded cells; saved with the grades like the late policy, shown in the feedback
 NOTEBOOK is a file name in the source folder (default source: the course's notebooks/).`;
 
-const FLAGS = new Set(["--source", "--out", "--jobs", "--cell-timeout", "--budget", "--memory", "--mode", "--from", "--due", "--penalty", "--extensions", "--timestamps", "--results-json", "--roster", "--shard"]);
-const SWITCHES = new Set(["--force", "--help"]);
+const FLAGS = new Set(["--source", "--out", "--jobs", "--cell-timeout", "--budget", "--memory", "--mode", "--from", "--due", "--penalty", "--extensions", "--timestamps", "--results-json", "--roster", "--shard", "--show-hidden-after", "--overrides", "--canvas", "--canvas-assignment"]);
+const SWITCHES = new Set(["--force", "--help", "--show-hidden"]);
 
 function parse(argv) {
   const args = { command: argv[0], positional: [], flags: {} };
@@ -208,6 +215,7 @@ async function autograde(args) {
   const assignment = { source, notebooks: notebooks.filter((n) => submissions.some((s) => s.notebook === n.name))
     .map((n) => ({ notebook: n.name, exercises: grading().exercisesOf(n.nb).map((e) => ({ gradeId: e.gradeId, maxPoints: e.points })) })) };
   writeAtomic(path.join(out, "assignment.json"), JSON.stringify(assignment, null, 2) + "\n");
+  saveOverrides(args, out);
 
   const runner = new Runner(options);
   if (!runner.sandbox.ok) console.error(`warning: kernels cannot be sandboxed here (${runner.sandbox.why}): student code can read any file you can, the instructor's notebooks included. Grade in a container or on Gradescope, or at least keep the source and output folders away from the submissions.`);
@@ -289,7 +297,24 @@ function writeGrades(dir, policy = undefined, graded = loadGraded(dir), assignme
     graded = withTimes(graded, saved?.times ?? {});
   }
   const roster = fs.existsSync(path.join(dir, ROSTER_FILE)) ? readJson(path.join(dir, ROSTER_FILE), "the saved roster") : null;
-  writeAtomic(path.join(dir, "grades.csv"), grading().gradesCsv(graded, assignment.notebooks, policy, roster));
+  writeAtomic(path.join(dir, "grades.csv"), grading().gradesCsv(withOverrides(dir, graded), assignment.notebooks, policy, roster));
+}
+
+/** Reads --overrides against the graded assignment and saves it beside the grades, so every later command applies it. */
+function saveOverrides(args, dir) {
+  if (!args.flags.overrides) return;
+  const file = path.resolve(args.flags.overrides);
+  if (!fs.existsSync(file)) throw new UsageError(`--overrides ${args.flags.overrides}: no such file`);
+  const assignment = readJson(path.join(dir, "assignment.json"), "the assignment description");
+  const overrides = grading().parseOverrides(fs.readFileSync(file, "utf8"), args.flags.overrides, assignment.notebooks);
+  writeAtomic(path.join(dir, OVERRIDES_FILE), JSON.stringify(overrides, null, 1) + "\n");
+  console.error(`${overrides.length} override(s) from ${args.flags.overrides} saved with the grades; later runs keep applying them until another --overrides replaces them`);
+}
+
+/** The graded results with the saved overrides applied. */
+function withOverrides(dir, graded) {
+  const file = path.join(dir, OVERRIDES_FILE);
+  return fs.existsSync(file) ? grading().applyOverrides(graded, readJson(file, "the saved overrides")) : graded;
 }
 
 function savedPolicy(dir) {
@@ -341,7 +366,7 @@ function merge(args) {
         if (fs.existsSync(from)) writeAtomic(target.replace(/\.json$/, ext), fs.readFileSync(from, "utf8"));
       }
     }
-    for (const f of [ROSTER_FILE, POLICY_FILE]) {
+    for (const f of [ROSTER_FILE, POLICY_FILE, OVERRIDES_FILE]) {
       const from = path.join(d, f);
       if (fs.existsSync(from)) writeAtomic(path.join(out, f), fs.readFileSync(from, "utf8"));
     }
@@ -385,21 +410,26 @@ function latePolicy(args) {
 function gradedWithTimes(args) {
   if (!args.flags.from) throw new UsageError(`${args.command} needs --from DIR (the folder autograde wrote)`);
   const dir = path.resolve(args.flags.from);
+  if (!fs.existsSync(path.join(dir, "assignment.json"))) throw new UsageError(`${args.flags.from} is not a folder autograde wrote (it has no assignment.json)`);
+  saveOverrides(args, dir);
   const given = latePolicy(args);
   const saved = given ? null : savedPolicy(dir);
   const times = args.flags.timestamps ? readCsvPairs(args.flags.timestamps, "time") : saved?.times ?? {};
-  return { dir, graded: withTimes(loadGraded(dir), times), policy: given ?? saved?.policy ?? null, times };
+  return { dir, graded: withOverrides(dir, withTimes(loadGraded(dir), times)), policy: given ?? saved?.policy ?? null, times };
 }
 
 function feedback(args) {
   const g = grading();
   const { dir, graded, policy } = gradedWithTimes(args);
   const out = path.resolve(args.flags.out || path.join(dir, "feedback"));
+  const after = args.flags["show-hidden-after"];
+  if (after !== undefined && !Number.isFinite(Date.parse(after))) throw new UsageError(`--show-hidden-after '${after}' is not a date-time (write it like 2026-12-20T00:00:00Z)`);
+  const showHidden = !!args.flags["show-hidden"] || (after !== undefined && Date.now() >= Date.parse(after));
   for (const s of graded) {
-    writeAtomic(path.join(out, s.student, `${s.notebook}.md`), g.feedbackMarkdown(s, policy));
-    writeAtomic(path.join(out, s.student, `${s.notebook}.html`), g.feedbackHtml(s, policy));
+    writeAtomic(path.join(out, s.student, `${s.notebook}.md`), g.feedbackMarkdown(s, policy, { showHidden }));
+    writeAtomic(path.join(out, s.student, `${s.notebook}.html`), g.feedbackHtml(s, policy, { showHidden }));
   }
-  console.log(`Feedback for ${new Set(graded.map((s) => s.student)).size} student(s) in ${out}/<student>/<notebook>.html and .md`);
+  console.log(`Feedback for ${new Set(graded.map((s) => s.student)).size} student(s) in ${out}/<student>/<notebook>.html and .md (hidden checks ${showHidden ? "released: names and messages shown" : "held back: outcome only"})`);
 }
 
 function exportGrades(args) {
@@ -427,6 +457,14 @@ function exportGrades(args) {
   const items = g.itemAnalysis(graded);
   writeAtomic(path.join(dir, "item-analysis.csv"), g.itemAnalysisCsv(items));
   writeAtomic(path.join(dir, "item-analysis.md"), g.itemAnalysisMarkdown(items));
+  if (args.flags.canvas) {
+    const rosterFile = path.join(dir, ROSTER_FILE);
+    if (!fs.existsSync(rosterFile)) throw new UsageError("--canvas needs the students' Canvas ids: grade with --roster (Canvas's own gradebook export, or a CSV with a student column and canvas_id, sis_user_id or sis_login_id)");
+    const assignment = readJson(path.join(dir, "assignment.json"), "the assignment description");
+    const name = args.flags["canvas-assignment"] || assignment.notebooks.map((n) => n.notebook).join(" + ");
+    writeAtomic(path.resolve(args.flags.canvas), g.canvasCsv(fs.readFileSync(path.join(dir, "grades.csv"), "utf8"), readJson(rosterFile, "the saved roster"), name));
+    console.log(`Wrote ${args.flags.canvas}: import it in Canvas's Grades > Import; the column '${name}' must match the assignment's name there`);
+  }
   console.log(`Exported ${path.join(dir, "grades.csv")}${policy ? " (with the late policy)" : ""}, gradescope/<student>/<notebook>.results.json and item-analysis.csv/.md`);
 }
 
@@ -445,14 +483,14 @@ async function validate(args) {
     for (const e of graded.exercises) {
       const passed = e.tests.filter((t) => t.status === "passed").map((t) => t.name);
       if (r.as === "instructor" && passed.length !== e.tests.length) problems.push(`${r.n.name}: '${e.gradeId}' fails with the instructor's solution: ${e.tests.filter((t) => t.status !== "passed").map((t) => `${t.name} ${t.status} ${t.message}`).join("; ")}`);
-      if (r.as === "student" && passed.length) problems.push(`${r.n.name}: '${e.gradeId}' passes on the student version (${passed.join(", ")}), so it tests nothing`);
+      if (r.as === "student" && passed.length) problems.push(`${r.n.name}: '${e.gradeId}' gives points to the student version (blank answers) for ${passed.map((p) => `'${p}'`).join(", ")}, so those checks test nothing`);
     }
     if (graded.failure) problems.push(`${r.n.name} (${r.as} version): ${graded.failure}`);
     progress.tick(`${r.n.name} as ${r.as}: ${graded.score}/${graded.maxScore}`);
   }).finally(() => runner.close());
   progress.end();
   if (problems.length) throw new Error(`validation failed:\n  ${problems.join("\n  ")}`);
-  console.log(`Valid: ${notebooks.length} notebook(s); each passes every graded cell with the instructor's solutions and fails every one as released.`);
+  console.log(`Valid: ${notebooks.length} notebook(s); every check passes with the instructor's solutions and none gives a point to the blank answers as released.`);
 }
 
 async function main(argv) {

@@ -3,8 +3,9 @@
 // cell id Jupyter keeps). What the student changed elsewhere is ignored or restored, and listed.
 // The result is a plan of cells to run: setup cells, answers, and each graded test cell twice — as
 // the student saw it (visible tests), in the notebook's order, and whole (with its hidden tests),
-// after the last student cell — each wrapped so that it reports success only by printing a per-run
-// secret token as the cell's last value.
+// after the last student cell. In a test cell every assertion is a named check: the cell is rewritten
+// so that each check's outcome is recorded and the next one still runs (an exercise's points are
+// split over its checks), and the record is the cell's last value, behind a per-run secret token.
 import { Notebook, NotebookCell, STUB, cellSource, isGradedTestCell, isSolutionCell, replaceRegions, studentVersion } from "./notebook";
 
 export const HIDDEN_BEGIN = "// BEGIN HIDDEN TESTS";
@@ -18,6 +19,20 @@ export interface Exercise {
   /** grade_ids of the answer cells this test cell follows (since the previous graded test cell). */
   answers: string[];
   hasHiddenTests: boolean;
+  /** A cell graded by hand (nbgrader's manually graded answer or task): 0 until an override gives its points. */
+  manual?: boolean;
+  /** The test cell's checks (its assertion calls), in source order. */
+  checks: CheckInfo[];
+}
+
+export interface CheckInfo {
+  /** The check's name: its assertion's description (`${…}` parts shown as "…"). */
+  name: string;
+  hidden: boolean;
+  /** Its share of the exercise's points relative to the other checks (default 1; set by the cell's `course.check_weights`). */
+  weight?: number;
+  /** A test cell without `ae.grading` assertions is one check: it passes when the whole cell runs without error. */
+  whole?: boolean;
 }
 
 export type RunRole = "setup" | "answer" | "test";
@@ -31,7 +46,12 @@ export interface RunCell {
   gradeId?: string;
   part?: "visible" | "hidden";
   token?: string;
-  /** Run only if the run cell with this index succeeded (hidden tests after their visible ones). */
+  /** Per check of a test cell, the secret its record gives when the check passed; the last one when the cell ran to its end. */
+  checkSecrets?: string[];
+  /**
+   * Skipped when the run cell with this index timed out, killed the kernel or was skipped: the hidden
+   * tests after visible ones that would only do the same again. After failed checks they still run.
+   */
   requires?: number;
 }
 
@@ -51,11 +71,16 @@ export function exercisesOf(nb: Notebook): Exercise[] {
   let answers: string[] = [];
   nb.cells.forEach((cell, i) => {
     const g = cell.metadata?.nbgrader;
-    if (isSolutionCell(cell)) answers.push(g.grade_id);
+    if (g?.grade && (g.solution || g.task)) {
+      exercises.push({ gradeId: g.grade_id, points: Number(g.points ?? 0), cell: i, answers: [], hasHiddenTests: false, checks: [], manual: true });
+      if (g.solution) answers.push(g.grade_id);
+    } else if (isSolutionCell(cell)) answers.push(g.grade_id);
     else if (isGradedTestCell(cell)) {
       if (!g.grade_id) throw new Error(`cell ${i} is a graded test cell without a grade_id`);
       const src = cellSource(cell);
-      exercises.push({ gradeId: g.grade_id, points: Number(g.points ?? 0), cell: i, answers, hasHiddenTests: src.split("\n").some((l) => l.trim() === HIDDEN_BEGIN) });
+      const hasHiddenTests = src.split("\n").some((l) => l.trim() === HIDDEN_BEGIN);
+      const checks = withWeights(instrumentChecks(src, "").checks, cell.metadata?.course?.check_weights, g.grade_id);
+      exercises.push({ gradeId: g.grade_id, points: Number(g.points ?? 0), cell: i, answers, hasHiddenTests, checks: checks.length ? checks : [{ name: "all tests", hidden: hasHiddenTests, whole: true }] });
       answers = [];
     }
   });
@@ -63,6 +88,20 @@ export function exercisesOf(nb: Notebook): Exercise[] {
   const dup = ids.find((id, k) => ids.indexOf(id) !== k);
   if (dup) throw new Error(`grade_id '${dup}' is used by two graded cells of the instructor's notebook`);
   return exercises;
+}
+
+/**
+ * An author can weigh checks in the test cell's metadata, `"course": {"check_weights": {"<check name>": 3}}`,
+ * where one check is the heart of the exercise and the others are details (its shape, no leaks).
+ */
+function withWeights(checks: CheckInfo[], weights: unknown, gradeId: string): CheckInfo[] {
+  if (weights === undefined) return checks;
+  if (!weights || typeof weights !== "object") throw new Error(`'${gradeId}': course.check_weights must map check names to numbers`);
+  for (const [name, w] of Object.entries(weights)) {
+    if (!checks.some((c) => c.name === name)) throw new Error(`'${gradeId}': course.check_weights names '${name}', which is not one of its checks (${checks.map((c) => `'${c.name}'`).join(", ")})`);
+    if (typeof w !== "number" || !(w >= 0)) throw new Error(`'${gradeId}': the weight of '${name}' must be a number ≥ 0, got ${JSON.stringify(w)}`);
+  }
+  return checks.map((c) => ((weights as Record<string, number>)[c.name] !== undefined ? { ...c, weight: (weights as Record<string, number>)[c.name] } : c));
 }
 
 /** Every non-blank line inside a hidden-test region (for leak checks and for redacting feedback). */
@@ -95,6 +134,58 @@ function label(cell: NotebookCell, i: number): string {
 
 const same = (a: string, b: string) => a.replace(/\s+$/gm, "").trimEnd() === b.replace(/\s+$/gm, "").trimEnd();
 
+const ASSERTION = /\bae\.grading\.(assertTrue|assertShape|assertClose|assertThrows)\(/g;
+/** Which argument of each assertion is its description. */
+const WHAT_ARGUMENT: Record<string, number> = { assertTrue: 1, assertShape: 2, assertClose: 2, assertThrows: 1 };
+
+/** The source text of each top-level argument of the call whose "(" is at `open`. */
+function callArguments(src: string, open: number): string[] {
+  const args: string[] = [];
+  let depth = 0, start = open + 1;
+  for (let i = open; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '"' || ch === "'" || ch === "`") {
+      for (i++; i < src.length && src[i] !== ch; i++) if (src[i] === "\\") i++;
+    } else if (ch === "/" && src[i + 1] === "/") {
+      while (i < src.length && src[i] !== "\n") i++;
+    } else if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) {
+      if (--depth === 0) { args.push(src.slice(start, i)); return args; }
+    } else if (ch === "," && depth === 1) { args.push(src.slice(start, i)); start = i + 1; }
+  }
+  return args;
+}
+
+/** A check's name from its description argument: a string literal, else "check N". */
+function checkName(arg: string | undefined, k: number): string {
+  const t = (arg ?? "").trim();
+  if (/^"(?:[^"\\]|\\.)*"$/.test(t) || /^'(?:[^'\\]|\\.)*'$/.test(t)) {
+    try { return JSON.parse(t[0] === "'" ? `"${t.slice(1, -1).replace(/"/g, '\\"')}"` : t); } catch { /* fall through */ }
+  }
+  if (/^`[^`]*`$/.test(t)) return t.slice(1, -1).replace(/\$\{[^}]*\}/g, "…");
+  return `check ${k + 1}`;
+}
+
+/**
+ * Rewrites a test cell's `ae.grading.assertX(` calls to `<recorder>.check(i, "assertX", `, numbered in
+ * source order, and lists the checks with their names and whether they sit among the hidden tests.
+ */
+export function instrumentChecks(source: string, recorder: string): { source: string; checks: CheckInfo[] } {
+  const checks: CheckInfo[] = [];
+  let hidden = false, scanned = 0;
+  const out = source.replace(ASSERTION, (call: string, name: string, at: number) => {
+    for (const line of source.slice(scanned, at).split("\n")) {
+      if (line.trim() === HIDDEN_BEGIN) hidden = true;
+      else if (line.trim() === HIDDEN_END) hidden = false;
+    }
+    scanned = at;
+    const k = checks.length;
+    checks.push({ name: checkName(callArguments(source, at + call.length - 1)[WHAT_ARGUMENT[name]], k), hidden });
+    return `${recorder}.check(${k}, "${name}", `;
+  });
+  return { source: out, checks };
+}
+
 export interface WrapOptions {
   /** A new secret for each wrapped test run. */
   token: () => string;
@@ -102,9 +193,28 @@ export interface WrapOptions {
   preludeForTests: string;
 }
 
-/** A test cell as sent to the kernel: the tests in their own block, then the token as the last value. */
-export function wrapTest(source: string, token: string, prelude: string): string {
-  return `{\n${prelude}\n${source}\n}\n${JSON.stringify(token)}`;
+/**
+ * A test cell as sent to the kernel: its checks (instrumented by `instrumentChecks` to call
+ * `$checks`) recorded by a recorder that
+ * only this cell's code can name, the tests in their own block, and the record behind the token as
+ * the last value. An error that stops the tests is recorded too: the checks after it count as failed.
+ */
+export function wrapTest(instrumented: string, token: string, prelude: string, secrets: string[]): string {
+  const recorder = `$courseGradeChecks_${token.replace(/[^0-9a-zA-Z]/g, "").slice(-32)}`;
+  return `const ${recorder} = (() => {\n${prelude}\nreturn ae.grading.checkRecorder(${JSON.stringify(secrets)});\n})();\n` +
+    `{\n${prelude}\nconst $checks = ${recorder};\ntry {\n${instrumented}\n} catch ($error) {\n  $checks.stopped($error);\n}\n}\n${recorder}.report(${JSON.stringify(token)})`;
+}
+
+/** A graded test cell's two runs: as the student saw it (visible), and whole (hidden, when it has hidden tests). */
+export function testRuns(cell: NotebookCell, i: number, options: WrapOptions): { visible: Omit<RunCell, "index">; hidden?: Omit<RunCell, "index"> } {
+  const gradeId = cell.metadata?.nbgrader?.grade_id;
+  const { source: full, checks } = instrumentChecks(cellSource(cell), "$checks");
+  const visible = replaceRegions(full, HIDDEN_BEGIN, HIDDEN_END, [], `cell ${i}`);
+  const test = (part: "visible" | "hidden", source: string): Omit<RunCell, "index"> => {
+    const token = options.token(), checkSecrets = [...checks, "the end"].map(() => options.token());
+    return { cell: i, role: "test", gradeId, part, token, checkSecrets, source: wrapTest(source, token, options.preludeForTests, checkSecrets) };
+  };
+  return { visible: test("visible", visible), ...(visible !== full ? { hidden: test("hidden", full) } : {}) };
 }
 
 export function planSubmission(instructor: Notebook, submission: Notebook | null, options: WrapOptions): GradingPlan {
@@ -145,7 +255,12 @@ export function planSubmission(instructor: Notebook, submission: Notebook | null
         found.forEach(([, k]) => used.add(k));
         matchedOrder.push(hit[1]);
         source = cellSource(hit[0]);
-        if (hit[0].cell_type !== "code") changes.push(`Answer '${gradeId}' had been turned into a ${hit[0].cell_type} cell; it was run as code.`);
+        if (hit[0].cell_type !== "code" && cell.cell_type === "code") changes.push(`Answer '${gradeId}' had been turned into a ${hit[0].cell_type} cell; it was run as code.`);
+      }
+      // A written answer (nbgrader's manually graded markdown cell) is kept for the grader to read, not run.
+      if (cell.cell_type !== "code") {
+        cells.push({ ...cell, source });
+        return;
       }
       cells.push({ ...cell, source, outputs: [], execution_count: null });
       push({ cell: i, role: "answer", source, gradeId });
@@ -166,14 +281,9 @@ export function planSubmission(instructor: Notebook, submission: Notebook | null
       else if (sub.cell_type !== "code") changes.push(`Restored ${label(cell, i)}: it had been turned into a ${sub.cell_type} cell.`);
       else if (!same(cellSource(sub), cellSource(released.cells[i]))) changes.push(`Ignored your edit to ${isGradedTestCell(cell) ? "the test cell" : "the locked cell"} ${label(cell, i)}; the original was run.`);
       if (isGradedTestCell(cell)) {
-        const full = cellSource(cell);
-        const visible = replaceRegions(full, HIDDEN_BEGIN, HIDDEN_END, [], `cell ${i}`);
-        const visibleToken = options.token();
-        push({ cell: i, role: "test", gradeId, part: "visible", token: visibleToken, source: wrapTest(visible, visibleToken, options.preludeForTests) });
-        if (visible !== full) {
-          const hiddenToken = options.token();
-          hidden.push({ cell: i, role: "test", gradeId, part: "hidden", token: hiddenToken, requires: run.length - 1, source: wrapTest(full, hiddenToken, options.preludeForTests) });
-        }
+        const runs = testRuns(cell, i, options);
+        push(runs.visible);
+        if (runs.hidden) hidden.push({ ...runs.hidden, requires: run.length - 1 });
       } else push({ cell: i, role: "setup", source: cellSource(cell) });
     }
   });

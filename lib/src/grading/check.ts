@@ -14,6 +14,16 @@ const toExponential = Number.prototype.toExponential;
 const TensorPrototype = tf.Tensor.prototype;
 const dataSync = tf.Tensor.prototype.dataSync;
 const Float32ArrayPrototype = Float32Array.prototype;
+const stringify = JSON.stringify;
+const ErrorPrototype = Error.prototype;
+const ReferenceErrorPrototype = ReferenceError.prototype;
+const StringOf = String;
+const encodeComponent = encodeURIComponent;
+const stringSlice = String.prototype.slice;
+const stringReplace = String.prototype.replace;
+const clip = (text: string, n: number) => (text.length > n ? (apply(stringSlice, text, [0, n]) as string) + " …" : text);
+/** JSON as URI-encoded text with nothing a kernel's display would quote or escape ('()!* too). */
+const encodeRecord = (x: unknown) => apply(stringReplace, encodeComponent(stringify(x)), [/['()!*]/g, (c: string) => (c === "'" ? "%27" : c === "(" ? "%28" : c === ")" ? "%29" : c === "!" ? "%21" : "%2A")]) as string;
 
 /** Whether x is a real tensor (its prototype chain, not tf.Tensor's duck-typed instanceof). */
 function isTensor(x: unknown): x is tf.Tensor {
@@ -67,6 +77,80 @@ export function assertClose(actual: Numeric, expected: Numeric, what: string, to
       fail(what, `value ${i} is ${a.values[i]}, expected ${e.values[i]} (difference ${apply(toExponential, diff, [2])})`);
     }
   }
+}
+
+/** The message the released notebooks' answer stubs throw. */
+export const NOT_IMPLEMENTED = "Exercise not implemented yet";
+
+function isError(x: unknown): x is Error {
+  for (let p = x !== null && typeof x === "object" ? getPrototypeOf(x) : null; p; p = getPrototypeOf(p)) if (p === ErrorPrototype) return true;
+  return false;
+}
+
+/**
+ * `fn()` throws an Error of the answer's own. The stub's "not implemented" error and a name that is not
+ * defined do not count: a blank answer must not earn a check about rejecting bad input.
+ */
+export function assertThrows(fn: () => unknown, what: string, hint = ""): void {
+  let thrown: unknown, threw = false;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+    threw = true;
+  }
+  if (!threw) fail(what, `expected an Error, but it returned normally${hint ? ". Hint: " + hint : ""}`);
+  if (!isError(thrown)) fail(what, `expected an Error, got a thrown ${typeof thrown}: throw new Error("…") with a message that says what is wrong`);
+  if (thrown.message === NOT_IMPLEMENTED) fail(what, "the exercise is not implemented yet");
+  if (getPrototypeOf(thrown) === ReferenceErrorPrototype) fail(what, `it failed before checking anything: ${thrown.message}`);
+}
+
+/** What a graded test cell reports: the secrets of its passed checks, the others' failure messages. */
+export interface CheckRecord {
+  passed: string[];
+  failed: Record<number, string>;
+  stopped: string;
+}
+
+type AssertionName = "assertTrue" | "assertShape" | "assertClose" | "assertThrows";
+const assertions: Record<AssertionName, (...args: any[]) => void> = { assertTrue, assertShape, assertClose, assertThrows };
+
+/**
+ * Used by the grader, never by a notebook: a graded test cell's assertions are rewritten to go through
+ * `check(i, name, ...args)`, which records each check's outcome and goes on with the next, so that an
+ * exercise's points can be split over its checks (partial credit). A check called several times (in
+ * a loop) passes only if every call passes. `secrets` holds one per check and a last one for "the cell
+ * ran to its end". The report names a passed check by its secret (made for
+ * this run, in the cell's source only): code that rewrites the kernel's output can drop a pass, never
+ * add one. Failure messages travel as text: forging one changes only the student's own feedback.
+ */
+export function checkRecorder(secrets: readonly string[]): { check: (i: number, name: AssertionName, ...args: unknown[]) => void; stopped: (e: unknown) => void; report: (token: string) => string } {
+  const failed: Record<number, string> = {};
+  const reached: Record<number, boolean> = {};
+  let stoppedBy = "";
+  return {
+    check(i, name, ...args) {
+      let message = "";
+      try {
+        apply(assertions[name], undefined, args);
+      } catch (e) {
+        message = clip(isError(e) ? StringOf(e.message) : StringOf(e), 240) || "failed";
+      }
+      reached[i] = true;
+      if (message && failed[i] === undefined) failed[i] = message;
+    },
+    stopped(e) {
+      stoppedBy = clip(isError(e) ? `${StringOf(e.name)}: ${StringOf(e.message)}` : StringOf(e), 400);
+    },
+    report(token) {
+      const passed: string[] = [];
+      const last = secrets.length - 1;
+      for (let i = 0; i < last; i++) if (reached[i] && failed[i] === undefined) passed[passed.length] = secrets[i];
+      // The last secret says the whole cell ran without an error (a test cell without checks needs it).
+      if (!stoppedBy && last >= 0) passed[passed.length] = secrets[last];
+      return `${token} ${encodeRecord({ passed, failed, stopped: stoppedBy })}`;
+    },
+  };
 }
 
 /** Prints a green tick line so students see which checks passed. */

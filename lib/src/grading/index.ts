@@ -1,11 +1,12 @@
-export { assertClose, assertShape, assertTrue, passed, ExerciseCheckError } from "./check";
+export { assertClose, assertShape, assertTrue, assertThrows, passed, checkRecorder, ExerciseCheckError, NOT_IMPLEMENTED } from "./check";
+export type { CheckRecord } from "./check";
 export { studentVersion, replaceRegions, isGradedTestCell, isSolutionCell, cellSource, STUB } from "./notebook";
 export type { Notebook, NotebookCell } from "./notebook";
-export { exercisesOf, hiddenLines, secretHiddenLines, planSubmission, wrapTest, withOutputs, HIDDEN_BEGIN, HIDDEN_END } from "./assemble";
-export type { Exercise, GradingPlan, RunCell } from "./assemble";
-export { scoreRun, cleanMessage } from "./score";
+export { exercisesOf, hiddenLines, secretHiddenLines, planSubmission, testRuns, instrumentChecks, wrapTest, withOutputs, HIDDEN_BEGIN, HIDDEN_END } from "./assemble";
+export type { Exercise, GradingPlan, RunCell, CheckInfo } from "./assemble";
+export { scoreRun, cleanMessage, readRecord } from "./score";
 export type { DriverResult, GradedSubmission, ExerciseScore, TestOutcome } from "./score";
-export { gradesCsv, parseRoster, itemAnalysis, itemAnalysisCsv, itemAnalysisMarkdown, gradescopeResults, parsePenalty, applyLatePolicy } from "./report";
-export type { LatePolicy, Roster } from "./report";
+export { gradesCsv, parseRoster, parseOverrides, applyOverrides, canvasCsv, itemAnalysis, itemAnalysisCsv, itemAnalysisMarkdown, gradescopeResults, parsePenalty, applyLatePolicy } from "./report";
+export type { LatePolicy, Roster, Override } from "./report";
 export { feedbackMarkdown, feedbackHtml } from "./feedback";
 export { releaseEntry, cellChecksum, isLockedCell, sha256 } from "./release";

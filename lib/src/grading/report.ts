@@ -99,6 +99,72 @@ export function parseRoster(text: string, file = "the roster"): Roster {
   return { columns, rows };
 }
 
+/** A manual adjustment: the points an exercise (or a manually graded cell) gets, and why. */
+export interface Override {
+  student: string;
+  /** Needed only when two graded notebooks share the grade_id. */
+  notebook: string;
+  gradeId: string;
+  points: number;
+  comment: string;
+}
+
+/** Parses an overrides CSV (student, grade_id, points, comment; an optional notebook column) against the assignment's exercises. */
+export function parseOverrides(text: string, file: string, notebooks: { notebook: string; exercises: { gradeId: string; maxPoints: number }[] }[]): Override[] {
+  const records = parseCsv(text).filter((r) => r.some((f) => f.trim()));
+  if (!records.length) throw new Error(`${file} is empty: it needs a header 'student,grade_id,points,comment' and one line per adjustment`);
+  const columns = records[0].map((c) => c.trim());
+  for (const c of ["student", "grade_id", "points"]) if (!columns.includes(c)) throw new Error(`${file} has no '${c}' column (its header is '${columns.join(",")}'); write the header 'student,grade_id,points,comment'`);
+  const at = (r: string[], c: string) => (r[columns.indexOf(c)] ?? "").trim();
+  return records.slice(1).map((r, k) => {
+    const where = `${file} line ${k + 2}`;
+    const gradeId = at(r, "grade_id"), named = columns.includes("notebook") ? at(r, "notebook") : "";
+    const owners = notebooks.filter((n) => (!named || n.notebook === named) && n.exercises.some((e) => e.gradeId === gradeId));
+    if (!owners.length) throw new Error(`${where}: no graded cell '${gradeId}'${named ? ` in ${named}` : ""}; the graded cells are ${notebooks.flatMap((n) => n.exercises.map((e) => `${n.notebook}/${e.gradeId}`)).join(", ")}`);
+    if (owners.length > 1) throw new Error(`${where}: '${gradeId}' is in ${owners.map((o) => o.notebook).join(" and ")}; add a 'notebook' column to say which`);
+    const max = owners[0].exercises.find((e) => e.gradeId === gradeId)!.maxPoints;
+    const points = Number(at(r, "points"));
+    if (at(r, "points") === "" || !Number.isFinite(points) || points < 0 || points > max) throw new Error(`${where}: points must be a number from 0 to ${max} for '${gradeId}', got '${at(r, "points")}'`);
+    if (!at(r, "student")) throw new Error(`${where}: no student name`);
+    return { student: at(r, "student"), notebook: owners[0].notebook, gradeId, points, comment: columns.includes("comment") ? at(r, "comment") : "" };
+  });
+}
+
+/** The graded results with the overrides applied: the exercise's points replaced, the comment and the autograded points kept. */
+export function applyOverrides(graded: GradedSubmission[], overrides: Override[]): GradedSubmission[] {
+  return graded.map((g) => {
+    const mine = overrides.filter((o) => o.student === g.student && o.notebook === g.notebook);
+    if (!mine.length) return g;
+    const exercises = g.exercises.map((e) => {
+      const o = mine.filter((x) => x.gradeId === e.gradeId).pop();
+      return o ? { ...e, points: o.points, override: { points: o.points, comment: o.comment, autograded: e.override?.autograded ?? e.points } } : e;
+    });
+    return { ...g, exercises, score: Math.round(100 * exercises.reduce((s, e) => s + e.points, 0)) / 100 };
+  });
+}
+
+/**
+ * Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's
+ * column, with a "Points Possible" row. The ids come from the roster (columns named like Canvas's, or
+ * canvas_id, sis_user_id, sis_login_id, section, name); Canvas matches students by them.
+ */
+export function canvasCsv(gradesCsvText: string, roster: Roster, assignment: string): string {
+  const [header, ...rows] = parseCsv(gradesCsvText).filter((r) => r.some((f) => f.trim()));
+  const col = (name: string) => header.indexOf(name);
+  const score = col("final") >= 0 ? col("final") : col("total");
+  const pick = (r: Record<string, string>, names: string[]) => names.map((n) => r[n]).find((v) => v !== undefined && v !== "") ?? "";
+  const out = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment], ["Points Possible", "", "", "", "", rows[0]?.[col("max")] ?? ""]];
+  for (const row of rows) {
+    const student = row[col("student")];
+    const r = roster.rows.find((x) => x.student === student);
+    if (!r) continue;
+    const ids = [pick(r, ["ID", "canvas_id", "id"]), pick(r, ["SIS User ID", "sis_user_id", "sis_id"]), pick(r, ["SIS Login ID", "sis_login_id", "login"])];
+    if (ids.every((v) => !v)) throw new Error(`the roster gives no Canvas id for '${student}': add a column 'canvas_id', 'sis_user_id' or 'sis_login_id' (from Canvas's own gradebook export)`);
+    out.push([pick(r, ["Student", "name"]) || student, ...ids, pick(r, ["Section", "section"]), row[score]]);
+  }
+  return out.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
+}
+
 function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let field = "";
@@ -127,8 +193,9 @@ export interface ItemStat { notebook: string; test: string; attempts: number; pa
 export function itemAnalysis(graded: GradedSubmission[]): ItemStat[] {
   const stats = new Map<string, ItemStat>();
   for (const g of graded) for (const e of g.exercises) for (const t of e.tests) {
-    const key = `${g.notebook}\u0000${t.name}`;
-    const s = stats.get(key) ?? { notebook: g.notebook, test: t.name, attempts: 0, passed: 0, passRate: 0 };
+    const name = `${e.gradeId}: ${t.part === "hidden" ? "hidden: " : ""}${t.name}`;
+    const key = `${g.notebook}\u0000${name}`;
+    const s = stats.get(key) ?? { notebook: g.notebook, test: name, attempts: 0, passed: 0, passRate: 0 };
     s.attempts++;
     if (t.status === "passed") s.passed++;
     s.passRate = s.passed / s.attempts;
@@ -147,21 +214,18 @@ export function itemAnalysisMarkdown(items: ItemStat[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** Gradescope's autograder results format; hidden tests are listed by name and outcome only, after the due date. */
+/** Gradescope's autograder results format: one test per check with its share of the points; hidden checks are shown after the due date. */
 export function gradescopeResults(g: GradedSubmission, policy: LatePolicy | null = null): object {
   const late = applyLatePolicy(g.score, g.student, g.submittedAt, policy);
-  const tests = g.exercises.flatMap((e) => e.tests.map((t) => {
-    const single = e.tests.length === 1 || t.part === "hidden";
-    return {
-      name: t.name,
-      score: t.status === "passed" && single ? e.points : 0,
-      max_score: single ? e.maxPoints : 0,
-      status: t.status === "passed" ? "passed" : "failed",
-      output: t.part === "hidden" ? (t.status === "passed" ? "passed" : t.status === "failed" ? "failed" : t.message) : t.message || t.status,
-      // Hidden checks are shown after the due date: visible at once, resubmitting would turn them into an oracle.
-      visibility: t.part === "hidden" ? "after_due_date" : "visible",
-    };
-  }));
+  const tests = g.exercises.flatMap((e) => e.tests.map((t) => ({
+    name: `${e.gradeId}: ${t.part === "hidden" ? "hidden: " : ""}${t.name}`,
+    score: round(t.points),
+    max_score: round(t.maxPoints),
+    status: t.status === "passed" ? "passed" : "failed",
+    output: t.status === "passed" ? "passed" : t.message || t.status,
+    // Visible at once, resubmitting would turn the hidden checks into an oracle.
+    visibility: t.part === "hidden" ? "after_due_date" : "visible",
+  })));
   const notes = [...g.changes, ...g.crashes.map((c) => `The kernel died in ${c}.`), ...g.timeouts, ...(g.failure ? [g.failure] : [])];
   if (late.penaltyFraction > 0) notes.push(`Late by ${late.hoursLate.toFixed(1)} h: ${(100 * late.penaltyFraction).toFixed(0)} % penalty.`);
   return { score: round(late.finalScore), execution_time: Math.round(g.seconds), output: notes.join("\n"), tests };

@@ -1,8 +1,9 @@
-// Scores one run of a grading plan. A test passes only if its cell's reply status is "ok" and the
-// cell printed its per-run secret token as its last value; stderr and anything the student printed
-// are never read for the score. An exercise earns its points when all its tests pass (nbgrader's
-// all-or-nothing rule for a graded cell).
+// Scores one run of a grading plan. A test cell's checks count only from the record its cell gave as
+// its last value behind the run's secret token; stderr and anything the student printed are never
+// read for the score. An exercise's points are split over its checks (equally, or by the weights its
+// author gave): a correct answer that leaks tensors loses only the leak check's share.
 import { GradingPlan } from "./assemble";
+import { CheckRecord } from "./check";
 import { READ_ONLY_MESSAGE } from "./harden";
 
 export interface DriverCell {
@@ -22,18 +23,25 @@ export interface DriverResult {
 }
 
 export type TestStatus = "passed" | "failed" | "timeout" | "crashed" | "not run";
+/** One check of an exercise (one assertion of its test cell) and the points it earned. */
 export interface TestOutcome {
   name: string;
   part: "visible" | "hidden";
   status: TestStatus;
-  /** What the student may read: visible tests' messages; never anything from a hidden test. */
+  /** Why it failed. For a hidden check the feedback holds this (and the name) back until released. */
   message: string;
+  points: number;
+  maxPoints: number;
 }
 export interface ExerciseScore {
   gradeId: string;
   points: number;
   maxPoints: number;
   tests: TestOutcome[];
+  /** A manually graded cell: no tests; its points come from an override. */
+  manual?: boolean;
+  /** Set when the instructor adjusted the points (course-grade --overrides). */
+  override?: { points: number; comment: string; autograded: number };
 }
 export interface GradedSubmission {
   student: string;
@@ -63,29 +71,52 @@ export function cleanMessage(text: string, hidden: string[], maxLength = 1500): 
   return out.length > maxLength ? out.slice(0, maxLength) + " …" : out;
 }
 
+/** The check record a test cell gave as its last value, behind its token; null if it gave none. */
+export function readRecord(values: string[], token: string): CheckRecord | null {
+  for (const v of values) {
+    const at = v.indexOf(`${token} `);
+    if (at < 0) continue;
+    const encoded = /^[A-Za-z0-9%._~-]*/.exec(v.slice(at + token.length + 1))![0];
+    try {
+      const r = JSON.parse(decodeURIComponent(encoded));
+      if (r && Array.isArray(r.passed) && r.failed && typeof r.failed === "object" && typeof r.stopped === "string") return r;
+    } catch { /* not a record */ }
+  }
+  return null;
+}
+
 export function scoreRun(plan: GradingPlan, result: DriverResult | null, hidden: string[],
   info: { student: string; notebook: string; submittedAt: string | null; key: string; failure?: string | null }): GradedSubmission {
   const byIndex = new Map((result?.cells ?? []).map((c) => [c.index, c]));
   const cellNo = new Map(plan.run.map((r) => [r.index, r.cell + 1]));
   const failure = info.failure ?? result?.failure ?? (result ? null : "the submission was not run");
   const exercises = plan.exercises.map((ex): ExerciseScore => {
+    if (ex.manual) return { gradeId: ex.gradeId, points: 0, maxPoints: ex.points, tests: [], manual: true };
     const missing = ex.answers.filter((a) => plan.missingAnswers[a]);
-    const tests = plan.run.filter((r) => r.role === "test" && r.gradeId === ex.gradeId).map((r): TestOutcome => {
-      const name = `${ex.gradeId}: ${r.part} tests`;
-      const c = byIndex.get(r.index);
-      if (missing.length) return { name, part: r.part!, status: "failed", message: missing.map((a) => plan.missingAnswers[a]).join("; ") };
-      if (!c) return { name, part: r.part!, status: "not run", message: failure ?? "not run" };
-      const reported = c.status === "ok" && !!r.token && (c.stdout.includes(r.token) || c.values.some((v) => v.includes(r.token!)));
-      const visible = r.part === "visible";
-      if (reported) return { name, part: r.part!, status: "passed", message: "" };
-      if (c.status === "timeout") return { name, part: r.part!, status: "timeout", message: `stopped after ${Math.round(c.seconds)} s (time limit); the kernel was interrupted` };
-      if (c.status === "crashed") return { name, part: r.part!, status: "crashed", message: cleanMessage(`the kernel died: ${c.reason}; it was restarted`, hidden) };
-      if (c.status === "skipped") return { name, part: r.part!, status: "not run", message: c.reason ?? "" };
-      if (c.status === "ok") return { name, part: r.part!, status: "failed", message: "the tests finished without reporting their result (was the kernel's output redirected?)" };
-      return { name, part: r.part!, status: "failed", message: visible ? cleanMessage(c.stderr, hidden) : "" };
+    const totalWeight = ex.checks.reduce((s, c) => s + (c.weight ?? 1), 0);
+    const runs = plan.run.filter((r) => r.role === "test" && r.gradeId === ex.gradeId);
+    const tests = ex.checks.map((check, k): TestOutcome => {
+      const part = check.hidden ? "hidden" : "visible";
+      const share = totalWeight > 0 ? (ex.points * (check.weight ?? 1)) / totalWeight : 0;
+      const outcome = (status: TestStatus, message: string): TestOutcome => ({ name: check.name, part, status, message, points: status === "passed" ? share : 0, maxPoints: share });
+      if (missing.length) return outcome("failed", missing.map((a) => plan.missingAnswers[a]).join("; "));
+      const r = runs.find((x) => x.part === part) ?? runs[runs.length - 1];
+      const c = r && byIndex.get(r.index);
+      if (!c) return outcome("not run", failure ?? "not run");
+      const record = c.status === "ok" && r.token ? readRecord([c.stdout, ...c.values], r.token) : null;
+      const secret = r.checkSecrets?.[check.whole ? r.checkSecrets.length - 1 : k];
+      if (record && secret && record.passed.includes(secret)) return outcome("passed", "");
+      if (record && check.whole) return outcome("failed", cleanMessage(record.stopped || "failed", hidden));
+      if (record && typeof record.failed[k] === "string") return outcome("failed", cleanMessage(record.failed[k], hidden));
+      if (record) return outcome("failed", record.stopped ? cleanMessage(`not reached: the tests stopped at ${record.stopped}`, hidden) : "not reached");
+      if (c.status === "timeout") return outcome("timeout", `stopped after ${Math.round(c.seconds)} s (time limit); the kernel was interrupted`);
+      if (c.status === "crashed") return outcome("crashed", cleanMessage(`the kernel died: ${c.reason}; it was restarted`, hidden));
+      if (c.status === "skipped") return outcome("not run", c.reason ?? "");
+      if (c.status === "ok") return outcome("failed", "the tests finished without reporting their result (was the kernel's output redirected?)");
+      return outcome("failed", cleanMessage(c.stderr, hidden, 300));
     });
-    const allPassed = tests.length > 0 && tests.every((t) => t.status === "passed");
-    return { gradeId: ex.gradeId, points: allPassed ? ex.points : 0, maxPoints: ex.points, tests };
+    const points = Math.round(100 * tests.reduce((s, t) => s + t.points, 0)) / 100;
+    return { gradeId: ex.gradeId, points, maxPoints: ex.points, tests };
   });
   // An answer that tried to change a built-in failed with a read-only error; say so in the feedback.
   const readOnly = plan.run.filter((r) => r.role === "answer" && byIndex.get(r.index)?.status === "error" && byIndex.get(r.index)!.stderr.includes(READ_ONLY_MESSAGE))
@@ -94,7 +125,7 @@ export function scoreRun(plan: GradingPlan, result: DriverResult | null, hidden:
   const timeouts = (result?.cells ?? []).filter((c) => c.status === "timeout").map((c) => `cell ${cellNo.get(c.index) ?? "?"} ran past its time limit and was interrupted`);
   return {
     student: info.student, notebook: info.notebook,
-    score: exercises.reduce((s, e) => s + e.points, 0), maxScore: exercises.reduce((s, e) => s + e.maxPoints, 0),
+    score: Math.round(100 * exercises.reduce((s, e) => s + e.points, 0)) / 100, maxScore: exercises.reduce((s, e) => s + e.maxPoints, 0),
     exercises, changes: [...plan.changes, ...readOnly], crashes, timeouts, failure, seconds: result?.seconds ?? 0,
     submittedAt: info.submittedAt, key: info.key,
   };
