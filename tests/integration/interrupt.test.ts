@@ -32,7 +32,7 @@ console.log(\`NEXT CELL TRAINED: loss \${more.epochs[0].loss.toFixed(4)}, \${tf.
 // spreading told to iterate for ever.
 const SPREADING_CELL = `await new Promise((resolve) => setTimeout(resolve, 10));
 const pool = data.take(1000);
-ae.metrics.labelSpreading({ features: pool.images.slice(0, 784 * 50), labels: pool.labels.slice(0, 50) }, pool.images.slice(784 * 50), 10, { iterations: 1e9 });
+ae.metrics.labelSpreading({ features: pool.images.slice(0, 784 * 50), labels: pool.labels.slice(0, 50) }, pool.images.slice(784 * 50), 10, { iterations: 1e9, tolerance: -1 });
 console.log("SPREADING FINISHED");`;
 
 const AFTER_SPREADING_CELL = `const kept = tf.tidy(() => tf.add(tf.ones([3]), 1));

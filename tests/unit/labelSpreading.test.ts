@@ -45,6 +45,15 @@ describe("labelSpreading", () => {
     assert.ok(scores[0] > 0.5 && scores[3] > 0.5);
   });
 
+  it("runs to its fixed point: stopping at the tolerance gives the scores of running ten times longer", () => {
+    const atTolerance = labelSpreading(labelled, pool.features, 2, { neighbours: 8 }).scores;
+    const longer = labelSpreading(labelled, pool.features, 2, { neighbours: 8, iterations: 20000, tolerance: -1 }).scores;
+    const thirty = labelSpreading(labelled, pool.features, 2, { neighbours: 8, iterations: 30, tolerance: -1 }).scores;
+    const largestGap = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    assert.ok(largestGap(atTolerance, longer) < 1e-3, `fixed point: ${largestGap(atTolerance, longer)}`);
+    assert.ok(largestGap(thirty, longer) > 10 * largestGap(atTolerance, longer), "30 iterations stop far from it");
+  });
+
   it("leaks no tensors, and names bad input", () => {
     const before = tf.memory().numTensors;
     labelSpreading(labelled, pool.features, 2).predict(test.features);

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { VariationalAutoencoder, reparameterize } from "../../lib/src/models/vae";
 import { klToStandardNormal, gaussianLogDensity } from "../../lib/src/losses/kl";
 import { elboTerms, negativeElbo } from "../../lib/src/losses/elbo";
-import { activeUnits, iwaeBound, logImportanceWeights, logMeanExp } from "../../lib/src/metrics/iwae";
+import { activeUnits, iwaeBound, iwaeBoundPerImage, logImportanceWeights, logMeanExp } from "../../lib/src/metrics/iwae";
 import { binarize, binarizeDataset } from "../../lib/src/data/binarize";
 import { ImageDataset } from "../../lib/src/data/dataset";
 import { train } from "../../lib/src/training/train";
@@ -172,6 +172,9 @@ describe("training a toy VAE, then its bounds", () => {
     const bounds = [1, 10, 100].map((k) => iwaeBound(model, test, k, { seed: 5, sampleChunk: 7 }));
     assert.ok(bounds[0] < bounds[1] && bounds[1] < bounds[2], `bounds for k = 1, 10, 100: ${bounds}`);
     assert.equal(leaks(() => iwaeBound(model, test.take(10), 30, { sampleChunk: 8 })), 0);
+    const perImage = iwaeBoundPerImage(model, test, 10, { seed: 5, sampleChunk: 7 });
+    assert.equal(perImage.length, test.size);
+    assert.equal(perImage.reduce((a, b) => a + b, 0) / test.size, bounds[1], "their mean is the bound, to the last bit");
   });
 
   it("stays finite where exp of the log weights underflows", () => {

@@ -5,7 +5,7 @@ export { psnr } from "./psnr";
 export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, kthNeighbourDistances, Points } from "./neighbours";
 export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";
 export { encodeDataset } from "./codes";
-export { iwaeBound, logMeanExp, logImportanceWeights, activeUnits, IwaeOptions } from "./iwae";
+export { iwaeBound, iwaeBoundPerImage, logMeanExp, logImportanceWeights, activeUnits, IwaeOptions } from "./iwae";
 export { fittedGaussianKlToStandardNormal } from "./gaussianFit";
 export { clusteringAccuracy, minimumCostAssignment, ClusteringAccuracy } from "./clusteringAccuracy";
 export { kMeans, nearestCentroid, KMeansResult } from "./kMeans";

@@ -46,14 +46,20 @@ export interface IwaeOptions {
 
 /** The mean over `data` of the k-sample importance-weighted bound, in nats (per image). */
 export function iwaeBound(model: VariationalAutoencoder, data: ImageDataset, k: number, options: IwaeOptions = {}): number {
-  return interruptibly("the importance-weighted bound", () => computeIwaeBound(model, data, k, options));
+  return iwaeBoundPerImage(model, data, k, options).reduce((a, b) => a + b, 0) / data.size;
 }
 
-function computeIwaeBound(model: VariationalAutoencoder, data: ImageDataset, k: number, options: IwaeOptions = {}): number {
+/** Each image's k-sample importance-weighted bound, in nats: their spread gives the mean's standard error. */
+export function iwaeBoundPerImage(model: VariationalAutoencoder, data: ImageDataset, k: number, options: IwaeOptions = {}): Float64Array {
+  return interruptibly("the importance-weighted bound", () => computeIwaeBounds(model, data, k, options));
+}
+
+function computeIwaeBounds(model: VariationalAutoencoder, data: ImageDataset, k: number, options: IwaeOptions = {}): Float64Array {
   if (!Number.isInteger(k) || k < 1) throw new Error(`iwaeBound: k must be a positive integer, got ${k}`);
   const imageBatch = options.imageBatch ?? 100;
   const chunk = Math.max(1, Math.min(k, options.sampleChunk ?? Math.floor(10_000 / imageBatch)));
-  let total = 0;
+  const bounds = new Float64Array(data.size);
+  let imagesDone = 0;
   let seed = options.seed ?? 0;
   for (const batch of data.batches(imageBatch)) {
     // Running log-sum-exp over chunks: m is the largest log weight so far, s = Σ exp(w − m).
@@ -74,10 +80,10 @@ function computeIwaeBound(model: VariationalAutoencoder, data: ImageDataset, k: 
         s[i] = acc;
       }
     }
-    for (let i = 0; i < m.length; i++) total += m[i] + Math.log(s[i] / k);
+    for (let i = 0; i < m.length; i++) bounds[imagesDone++] = m[i] + Math.log(s[i] / k);
     batch.x.dispose();
   }
-  return total / data.size;
+  return bounds;
 }
 
 /**

@@ -12,7 +12,14 @@ export interface LabelSpreadingOptions {
   neighbours?: number;
   /** How much of its neighbours' labels a point takes at each iteration (default 0.99). */
   alpha?: number;
+  /**
+   * The iteration stops at the fixed point: when no score moves by more than `tolerance` times the
+   * largest score (default 1e-6), or after `iterations` (default 5 000). With α = 0.99 an iteration
+   * shrinks the distance to the fixed point by about α, so a fixed count of 30 stops at 0.99³⁰ ≈ 0.74
+   * of the way from the start: far from the answer the method defines.
+   */
   iterations?: number;
+  tolerance?: number;
 }
 
 /** The k nearest rows of `points` for each row of `queries` (excluding the row itself when `self`), with squared distances. */
@@ -53,17 +60,17 @@ function nearest(queries: Float32Array, points: Float32Array, dim: number, k: nu
  * weighted by its spread label scores. Edges weigh exp(−d² / d²_k(i)), d_k(i) being the distance to a
  * point's k-th neighbour (local scaling), made symmetric; F ← α S F + (1 − α) Y with S = D^−½ W D^−½.
  */
-export function labelSpreading(labelled: ProbeData, unlabelled: Float32Array, classes: number, options: LabelSpreadingOptions = {}): { predict: (features: Float32Array) => Int32Array; scores: Float32Array } {
+export function labelSpreading(labelled: ProbeData, unlabelled: Float32Array, classes: number, options: LabelSpreadingOptions = {}): { predict: (features: Float32Array) => Int32Array; scores: Float32Array; iterations: number } {
   return interruptibly("label spreading", () => spreadLabels(labelled, unlabelled, classes, options));
 }
 
-function spreadLabels(labelled: ProbeData, unlabelled: Float32Array, classes: number, options: LabelSpreadingOptions = {}): { predict: (features: Float32Array) => Int32Array; scores: Float32Array } {
+function spreadLabels(labelled: ProbeData, unlabelled: Float32Array, classes: number, options: LabelSpreadingOptions = {}): { predict: (features: Float32Array) => Int32Array; scores: Float32Array; iterations: number } {
   const nl = labelled.labels.length;
   const dim = labelled.features.length / nl;
   if (!Number.isInteger(dim) || unlabelled.length % dim !== 0) {
     throw new Error(`labelSpreading: ${labelled.features.length} labelled values for ${nl} labels and ${unlabelled.length} unlabelled values do not make rows of one size`);
   }
-  const { neighbours: k = 10, alpha = 0.99, iterations = 30 } = options;
+  const { neighbours: k = 10, alpha = 0.99, iterations = 5000, tolerance = 1e-6 } = options;
   const points = new Float32Array(labelled.features.length + unlabelled.length);
   points.set(labelled.features);
   points.set(unlabelled, labelled.features.length);
@@ -90,7 +97,9 @@ function spreadLabels(labelled: ProbeData, unlabelled: Float32Array, classes: nu
     Y[i * classes + y] = 1;
   }
   let F = Float32Array.from(Y);
+  let used = 0;
   for (let it = 0; it < iterations; it++) {
+    used = it + 1;
     const G = new Float32Array(n * classes);
     for (let i = 0; i < n; i++) {
       for (let t = 0; t < k; t++) {
@@ -101,8 +110,14 @@ function spreadLabels(labelled: ProbeData, unlabelled: Float32Array, classes: nu
         }
       }
     }
-    for (let v = 0; v < G.length; v++) G[v] = alpha * G[v] + (1 - alpha) * Y[v];
+    let change = 0, largest = 0;
+    for (let v = 0; v < G.length; v++) {
+      G[v] = alpha * G[v] + (1 - alpha) * Y[v];
+      change = Math.max(change, Math.abs(G[v] - F[v]));
+      largest = Math.max(largest, Math.abs(G[v]));
+    }
     F = G;
+    if (change <= tolerance * largest) break;
   }
   // Each point's scores as a distribution over classes, for the votes of new points.
   const scores = new Float32Array(n * classes);
@@ -129,5 +144,5 @@ function spreadLabels(labelled: ProbeData, unlabelled: Float32Array, classes: nu
     }
     return out;
   };
-  return { predict, scores };
+  return { predict, scores, iterations: used };
 }
