@@ -201,7 +201,11 @@ export interface WrapOptions {
  */
 export function wrapTest(instrumented: string, token: string, prelude: string, secrets: string[]): string {
   const recorder = `$courseGradeChecks_${token.replace(/[^0-9a-zA-Z]/g, "").slice(-32)}`;
-  return `const ${recorder} = (() => {\n${prelude}\nreturn ae.grading.checkRecorder(${JSON.stringify(secrets)});\n})();\n` +
+  // The recorder comes from the pristine library under the run's global name (the prelude's first
+  // declaration), without compiling the whole prelude a second time.
+  const pristine = /const __grader: any = ([\w$]+);/.exec(prelude)?.[1];
+  const library = pristine ? `(${pristine} as any).ae` : "ae";
+  return `${pristine ? "// @ts-ignore -- the grader's pristine library, under the run's global name\n" : ""}const ${recorder} = ${library}.grading.checkRecorder(${JSON.stringify(secrets)});\n` +
     `{\n${prelude}\nconst $checks = ${recorder};\ntry {\n${instrumented}\n} catch ($error) {\n  $checks.stopped($error);\n}\n}\n${recorder}.report(${JSON.stringify(token)})`;
 }
 
