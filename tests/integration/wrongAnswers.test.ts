@@ -33,16 +33,16 @@ async function gradeNotebook(name: string, wrongs: WrongAnswer[]): Promise<Verdi
   const run: RunCell[] = plan.run.filter((r) => r.part !== "hidden").map((r, index) => ({ ...r, index, requires: undefined }));
   const rightVisible = run.filter((r) => r.role === "test");
   const add = (r: Omit<RunCell, "index">) => { run.push({ ...r, index: run.length }); return run[run.length - 1]; };
-  const solutionOf = (id: string) => asStudent(cellSource(instructor.cells.find((c) => c.metadata?.nbgrader?.grade_id === id)!));
+  const sourceOf = (nb: Notebook, id: string) => cellSource(nb.cells.find((c) => c.metadata?.nbgrader?.grade_id === id)!);
   const rounds = wrongs.map((wrong) => {
     const exercise = plan.exercises.find((e) => e.answers.includes(wrong.answer));
     assert.ok(exercise, `${name}: no exercise has the answer cell '${wrong.answer}'`);
     // The blank answer first: a wrong answer that does not even compile must not leave the right one in place.
-    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: cellSource(released.cells.find((c) => c.metadata?.nbgrader?.grade_id === wrong.answer)!) });
-    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: asStudent(wrong.from(cellSource(instructor.cells.find((c) => c.metadata?.nbgrader?.grade_id === wrong.answer)!))) });
+    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: sourceOf(released, wrong.answer) });
+    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: asStudent(wrong.from(sourceOf(instructor, wrong.answer))) });
     const tests = testRuns(instructor.cells[exercise.cell], exercise.cell, options);
     const cells = [add(tests.visible), ...(tests.hidden ? [add(tests.hidden)] : [])];
-    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: solutionOf(wrong.answer) });
+    add({ cell: -1, role: "answer", gradeId: wrong.answer, source: asStudent(sourceOf(instructor, wrong.answer)) });
     return { wrong, exercise, cells };
   });
   const right = [...rightVisible, ...plan.run.filter((r) => r.part === "hidden").map((h) => add(h))];  // the right answers' tests

@@ -2,12 +2,12 @@
 // message (the hint is part of the message), timeouts, crashes, and what was ignored or restored in
 // the submission. Hidden checks show only their number and outcome until the instructor releases
 // them (`showHidden`); the hidden tests' code is never shown.
-import { ExerciseScore, GradedSubmission, TestOutcome } from "./score";
+import { ExerciseScore, GradedSubmission, TestOutcome, roundPoints } from "./score";
 import { LatePolicy, applyLatePolicy } from "./report";
 
 const mark = (t: TestOutcome) => (t.status === "passed" ? "✓" : t.status === "failed" ? "✗" : "⚠");
 /** Points as people write them: 2, 1.5, 0.67. */
-export const pts = (x: number) => String(Math.round(100 * x) / 100);
+export const pts = (x: number) => String(roundPoints(x));
 
 /** What the instructor did by hand: a manually graded cell, or an adjusted score, with the comment. */
 function adjustment(e: ExerciseScore): string {

@@ -1,6 +1,6 @@
 // What the instructor exports: the grade table, the item analysis, Gradescope's results.json, and a
 // late-submission policy applied to totals.
-import { GradedSubmission } from "./score";
+import { GradedSubmission, roundPoints } from "./score";
 
 export interface LatePolicy {
   /** ISO date-time the work is due. */
@@ -139,7 +139,7 @@ export function applyOverrides(graded: GradedSubmission[], overrides: Override[]
       const o = mine.filter((x) => x.gradeId === e.gradeId).pop();
       return o ? { ...e, points: o.points, override: { points: o.points, comment: o.comment, autograded: e.override?.autograded ?? e.points } } : e;
     });
-    return { ...g, exercises, score: Math.round(100 * exercises.reduce((s, e) => s + e.points, 0)) / 100 };
+    return { ...g, exercises, score: roundPoints(exercises.reduce((s, e) => s + e.points, 0)) };
   });
 }
 

@@ -71,6 +71,9 @@ export function cleanMessage(text: string, hidden: string[], maxLength = 1500): 
   return out.length > maxLength ? out.slice(0, maxLength) + " …" : out;
 }
 
+/** Points to the hundredth, so that shares like 2/7 add up to numbers people can read. */
+export const roundPoints = (x: number): number => Math.round(100 * x) / 100;
+
 /** The check record a test cell gave as its last value, behind its token; null if it gave none. */
 export function readRecord(values: string[], token: string): CheckRecord | null {
   for (const v of values) {
@@ -115,7 +118,7 @@ export function scoreRun(plan: GradingPlan, result: DriverResult | null, hidden:
       if (c.status === "ok") return outcome("failed", "the tests finished without reporting their result (was the kernel's output redirected?)");
       return outcome("failed", cleanMessage(c.stderr, hidden, 300));
     });
-    const points = Math.round(100 * tests.reduce((s, t) => s + t.points, 0)) / 100;
+    const points = roundPoints(tests.reduce((s, t) => s + t.points, 0));
     return { gradeId: ex.gradeId, points, maxPoints: ex.points, tests };
   });
   // An answer that tried to change a built-in failed with a read-only error; say so in the feedback.
@@ -125,7 +128,7 @@ export function scoreRun(plan: GradingPlan, result: DriverResult | null, hidden:
   const timeouts = (result?.cells ?? []).filter((c) => c.status === "timeout").map((c) => `cell ${cellNo.get(c.index) ?? "?"} ran past its time limit and was interrupted`);
   return {
     student: info.student, notebook: info.notebook,
-    score: Math.round(100 * exercises.reduce((s, e) => s + e.points, 0)) / 100, maxScore: exercises.reduce((s, e) => s + e.maxPoints, 0),
+    score: roundPoints(exercises.reduce((s, e) => s + e.points, 0)), maxScore: exercises.reduce((s, e) => s + e.maxPoints, 0),
     exercises, changes: [...plan.changes, ...readOnly], crashes, timeouts, failure, seconds: result?.seconds ?? 0,
     submittedAt: info.submittedAt, key: info.key,
   };
