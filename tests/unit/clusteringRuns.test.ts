@@ -4,8 +4,9 @@ import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../../lib/src/data/dataset";
-import { clusteringAccuracy } from "../../lib/src/metrics/clusteringAccuracy";
-import { clusteringConsistency, clusteringDeformations, kMeansBaselines, scoreClusters, trainClusteringAae, ClusteringSetup } from "../../lib/src/training/clustering";
+import { accuracyWithClusterClasses, clusterClassesByMajority, clusterClassesByMostConfident, clusteringAccuracy } from "../../lib/src/metrics/clusteringAccuracy";
+import { centroidCloseness, nearestCentroid } from "../../lib/src/metrics/kMeans";
+import { clusteringConsistency, clusteringDeformations, kMeansBaselines, scoreClusters, scoreWithHeldOut, trainClusteringAae, ClusteringSetup } from "../../lib/src/training/clustering";
 import { adaptiveRadius } from "../../lib/src/losses/virtualAdversarial";
 import { clusterRows } from "../../lib/src/plots/clusters";
 import { randomArray } from "./helpers";
@@ -29,6 +30,34 @@ describe("scoreClusters", () => {
     const labels = [0, 0, 1, 1, 2, 2];
     assert.equal(scoreClusters([0, 1, 2, 2, 3, 3], labels, 4, 3), 1, "two clusters may share class 0");
     assert.equal(scoreClusters([0, 0, 0, 0, 1, 1], labels, 3, 3), 4 / 6, "one-to-one: the merged cluster counts one class");
+  });
+});
+
+describe("classes fixed on held-out images", () => {
+  // Five held-out images, two clusters: cluster 0 is surest of image 1 (label 7), cluster 1 of image 4 (label 2).
+  const confidence = [[0.6, 0.4], [0.9, 0.1], [0.7, 0.3], [0.8, 0.2], [0.05, 0.95]], labels = [3, 7, 3, 3, 2];
+  it("the paper's rule takes the most confident image's label; majority takes the commonest", () => {
+    assert.deepEqual(clusterClassesByMostConfident(confidence, labels), [7, 2]);
+    assert.deepEqual(clusterClassesByMajority([0, 0, 0, 0, 1], labels, 2), [3, 2]);
+    assert.deepEqual(clusterClassesByMajority([0, 0, 0, 0, 0], labels, 2, [7, 2]), [3, 2], "a cluster no held-out image falls in takes the fallback");
+    assert.deepEqual(clusterClassesByMajority([0, 0, 0, 0, 0], labels, 2), [3, -1], "…or no class");
+    assert.throws(() => clusterClassesByMostConfident(confidence, [1]), /5 rows of confidences for 1 labels/);
+  });
+  it("scores the test images with those classes, never reading the test labels to choose them", () => {
+    assert.equal(accuracyWithClusterClasses([0, 1, 1, 0], [7, 2, 3, 3], [7, 2]), 0.5);
+    assert.throws(() => accuracyWithClusterClasses([0, 2], [1, 1], [7, 2]), /cluster id 2 at index 1 has no class/);
+    const heldOut = new ImageDataset(new Float32Array(5 * 4), Int32Array.from(labels), [2, 2, 1], Array.from({ length: 10 }, String), "held out");
+    const test = new ImageDataset(new Float32Array(4 * 4), Int32Array.from([7, 2, 3, 3]), [2, 2, 1], Array.from({ length: 10 }, String), "test");
+    assert.deepEqual(scoreWithHeldOut(confidence, [0, 0, 0, 0, 1], heldOut, [0, 1, 1, 0], test), { paperProtocol: 0.5, heldOutMajority: 0.5 });
+    assert.deepEqual(scoreWithHeldOut(confidence, [0, 0, 0, 0, 1], heldOut, [0, 0, 0, 0], test), { paperProtocol: 0.25, heldOutMajority: 0.5 });
+  });
+  it("k-means' closeness ranks centroids as the nearest-centroid rule does, and leaks nothing", () => {
+    const points = Float32Array.from([0, 0, 1, 1, 5, 5, 4, 6]), centroids = Float32Array.from([0, 0, 5, 5]);
+    const before = tf.memory().numTensors;
+    const rows = centroidCloseness(points, 2, centroids);
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(rows.map((r) => r.indexOf(Math.max(...r))), Array.from(nearestCentroid(points, 2, centroids)));
+    assert.deepEqual(clusterClassesByMostConfident(rows, [4, 1, 9, 8]), [4, 9], "each centroid's nearest point gives its class");
   });
 });
 
@@ -63,6 +92,11 @@ describe("trainClusteringAae", () => {
     assert.equal(run.accuracy, clusteringAccuracy(run.clusters, split.test.labels, "majority").accuracy);
     const again = await trainClusteringAae(split, 4, 3, setup);
     assert.deepEqual(again.probs, run.probs, "the same seed gives the same run");
+    const withHeldOut = await trainClusteringAae({ ...split, heldOut: blobs(9, 4) }, 4, 3, setup);
+    assert.deepEqual(withHeldOut.probs, run.probs, "held-out images change the scores, not the training");
+    const heldOutProbs = tf.tidy(() => withHeldOut.model.categoryProbs(blobs(9, 4).toTensor()).arraySync());
+    assert.deepEqual(withHeldOut.heldOut, scoreWithHeldOut(heldOutProbs, heldOutProbs.map((p) => p.indexOf(Math.max(...p))), blobs(9, 4), run.clusters, split.test));
+    withHeldOut.model.dispose();
     run.model.dispose();
     again.model.dispose();
     assert.equal(tf.memory().numTensors, before);
@@ -79,6 +113,7 @@ describe("trainClusteringAae", () => {
     const before = tf.memory().numTensors;
     const run = await trainClusteringAae(split, 3, 1, setup, { radius: Float32Array.from({ length: 24 }, (_, i) => 0.05 + 0.001 * i), xi: 10, balance: 1, stepsPerBatch: 2 });
     assert.equal(run.accuracy, clusteringAccuracy(run.clusters, split.test.labels, "hungarian").accuracy);
+    assert.equal(run.heldOut, undefined);
     run.model.dispose();
     assert.equal(tf.memory().numTensors, before, "the consistency phase's optimiser and tensors are gone with the model");
   });
@@ -93,6 +128,15 @@ describe("kMeansBaselines", () => {
     assert.equal(b.pixels[6], 1, "majority vote with twice the clusters");
     const again = await kMeansBaselines(split, [3, 6], 1, setup, 2);
     assert.deepEqual(again, b, "the same seed gives the same scores");
+    assert.equal(b.heldOut, undefined, "no held-out images, no held-out scores");
+  });
+
+  it("with held-out images, fixes each cluster's class on them too", async () => {
+    const before = tf.memory().numTensors;
+    const b = await kMeansBaselines({ ...split, heldOut: blobs(9, 4) }, [3, 6], 1, setup, 2);
+    assert.equal(tf.memory().numTensors, before);
+    for (const k of [3, 6]) assert.deepEqual(b.heldOut!.pixels[k], { paperProtocol: 1, heldOutMajority: 1 }, `well-separated kinds, ${k} clusters`);
+    assert.deepEqual(Object.keys(b.heldOut!.codes), ["3", "6"]);
   });
 });
 

@@ -76,6 +76,14 @@ describe("ImageDataset", () => {
     assert.equal(new Set(s).size, 10);
     assert.deepEqual(rowsOf(dataset.sample(10, 3)), s);
   });
+
+  it("disjointSamples: the first is sample's, the others share no row with it or each other", () => {
+    const [first, second, third] = dataset.disjointSamples([10, 20, 23], 3).map(rowsOf);
+    assert.deepEqual(first, rowsOf(dataset.sample(10, 3)), "adding a held-out set leaves the training sample as it was");
+    assert.equal(new Set([...first, ...second, ...third]).size, 53, "all 53 rows, none twice");
+    assert.throws(() => dataset.disjointSamples([50, 4], 1), /toy: 50 \+ 4 = 54 rows asked for, only 53 exist/);
+    assert.throws(() => dataset.disjointSamples([1.5], 1), /whole numbers/);
+  });
 });
 
 describe("ImageDataset.batches", () => {

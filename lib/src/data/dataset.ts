@@ -58,6 +58,19 @@ export class ImageDataset {
     return this.subset(permutation(this.size, seed).subarray(0, Math.min(n, this.size)), `${this.name} sample`);
   }
 
+  /**
+   * Seeded random samples of the given sizes that share no row; the first is `sample(sizes[0], seed)`,
+   * so a held-out set can be added beside a training sample without changing it.
+   */
+  disjointSamples(sizes: number[], seed: number): ImageDataset[] {
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new RangeError(`disjointSamples: sizes must be whole numbers ≥ 0, got ${sizes.join(", ")}`);
+    if (total > this.size) throw new RangeError(`${this.name}: ${sizes.join(" + ")} = ${total} rows asked for, only ${this.size} exist; ask for fewer`);
+    const p = permutation(this.size, seed);
+    let start = 0;
+    return sizes.map((n, i) => this.subset(p.subarray(start, (start += n)), i === 0 ? `${this.name} sample` : `${this.name} sample ${i + 1}`));
+  }
+
   /** Deterministic train/validation split: the same seed always gives the same rows. */
   split(validationFraction: number, seed: number): { train: ImageDataset; validation: ImageDataset } {
     if (!(validationFraction > 0 && validationFraction < 1)) throw new RangeError(`validationFraction must be in (0, 1), got ${validationFraction}`);

@@ -77,3 +77,41 @@ export function clusteringAccuracy(clusters: ArrayLike<number>, labels: ArrayLik
   const correct = assignment.reduce((sum, cls, c) => sum + (cls >= 0 ? counts[c][cls] : 0), 0);
   return { accuracy: correct / clusters.length, assignment, method: use };
 }
+
+// Scoring with labels the clusterer never saw, read off held-out labelled images (not the test set):
+// the cluster's classes are fixed first, then the test images are scored with them.
+
+/**
+ * Makhzani et al.'s rule (2015, §6): each cluster takes the label of the held-out image it is most
+ * confident about. confidence[n][c] is how sure the clusterer is that held-out image n is in cluster c
+ * (q(y = c | xₙ) for the AAE; centroidCloseness for k-means); returns a class per cluster.
+ */
+export function clusterClassesByMostConfident(confidence: ArrayLike<number>[], labels: ArrayLike<number>): number[] {
+  if (confidence.length !== labels.length || confidence.length === 0) throw new RangeError(`clusterClassesByMostConfident: ${confidence.length} rows of confidences for ${labels.length} labels; give one of each per held-out image`);
+  const k = confidence[0].length;
+  return Array.from({ length: k }, (_, c) => {
+    let best = 0;
+    for (let n = 1; n < confidence.length; n++) if (confidence[n][c] > confidence[best][c]) best = n;
+    return labels[best];
+  });
+}
+
+/**
+ * Each of k clusters takes the majority class of the held-out images that fall in it; a cluster no
+ * held-out image falls in takes `fallback[c]` (−1 if none is given: its test images count as wrong).
+ */
+export function clusterClassesByMajority(clusters: ArrayLike<number>, labels: ArrayLike<number>, k: number, fallback?: number[]): number[] {
+  const { assignment } = clusteringAccuracy(clusters, labels, "majority");
+  return Array.from({ length: k }, (_, c) => (assignment[c] ?? -1) >= 0 ? assignment[c] : (fallback?.[c] ?? -1));
+}
+
+/** Accuracy of test clusters given a class for each cluster (fixed beforehand, e.g. on held-out images). */
+export function accuracyWithClusterClasses(clusters: ArrayLike<number>, labels: ArrayLike<number>, classes: number[]): number {
+  if (clusters.length !== labels.length || clusters.length === 0) throw new RangeError(`accuracyWithClusterClasses: ${clusters.length} cluster ids for ${labels.length} labels; give one of each per point`);
+  let correct = 0;
+  for (let i = 0; i < clusters.length; i++) {
+    if (!(clusters[i] >= 0 && clusters[i] < classes.length)) throw new RangeError(`accuracyWithClusterClasses: cluster id ${clusters[i]} at index ${i} has no class; give one class per cluster (${classes.length} given)`);
+    if (classes[clusters[i]] === labels[i]) correct++;
+  }
+  return correct / clusters.length;
+}

@@ -70,15 +70,35 @@ function lloydKMeans(points: Float32Array, dim: number, k: number, options: { se
   }
 }
 
+/** −‖x − c‖² (up to a per-point constant) of every point to every centroid, as a [points, centroids] tensor. */
+function closeness(points: Float32Array, dim: number, centroids: Float32Array, caller: string): tf.Tensor2D {
+  const n = points.length / dim, k = centroids.length / dim;
+  if (!Number.isInteger(n) || !Number.isInteger(k)) throw new RangeError(`${caller}: points (${points.length}) and centroids (${centroids.length}) must both be rows of ${dim}`);
+  return tf.tidy(() => {
+    const x = tf.tensor2d(points, [n, dim]), c = tf.tensor2d(centroids, [k, dim]);
+    return tf.sub(tf.mul(2, tf.matMul(x, c, false, true)), tf.transpose(tf.sum(tf.square(c), 1, true)));
+  });
+}
+
 /** The index of the nearest centroid (rows of `centroids`, as kMeans returns them) for each point. */
 export function nearestCentroid(points: Float32Array, dim: number, centroids: Float32Array): Int32Array {
-  const n = points.length / dim, k = centroids.length / dim;
-  if (!Number.isInteger(n) || !Number.isInteger(k)) throw new RangeError(`nearestCentroid: points (${points.length}) and centroids (${centroids.length}) must both be rows of ${dim}`);
-  const best = tf.tidy(() => {
-    const x = tf.tensor2d(points, [n, dim]), c = tf.tensor2d(centroids, [k, dim]);
-    return tf.argMin(tf.sub(tf.transpose(tf.sum(tf.square(c), 1, true)), tf.mul(2, tf.matMul(x, c, false, true))), 1);
-  });
+  const best = tf.tidy(() => tf.argMax(closeness(points, dim, centroids, "nearestCentroid"), 1));
   const out = Int32Array.from(best.dataSync());
   best.dispose();
   return out;
+}
+
+/**
+ * −‖x − c‖² of every point to every centroid (rows: points; higher is closer), the k-means counterpart
+ * of q(y | x) for clusterClassesByMostConfident: a centroid's most confident point is its nearest.
+ */
+export function centroidCloseness(points: Float32Array, dim: number, centroids: Float32Array): number[][] {
+  const scores = tf.tidy(() => {
+    // closeness() drops −‖x‖², which is the same for every centroid but not for every point.
+    const partial = closeness(points, dim, centroids, "centroidCloseness");
+    return tf.sub(partial, tf.sum(tf.square(tf.tensor2d(points, [partial.shape[0], dim])), 1, true));
+  });
+  const rows = scores.arraySync() as number[][];
+  scores.dispose();
+  return rows;
 }

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ImageDataset } from "../data/dataset";
 import { denseStack, layerVariables } from "../models/autoencoder";
 import { train } from "../training/train";
-import { frechetDistance } from "./frechet";
+import { frechetDistance, frechetDistanceWithInterval, FrechetInterval } from "./frechet";
 import { laplacianVariance } from "./sharpness";
 
 export interface JudgedSamples {
@@ -75,6 +75,16 @@ export class SampleJudge {
     const features = this.features(images);
     try {
       return frechetDistance(features, this.referenceFeatures);
+    } finally {
+      features.dispose();
+    }
+  }
+
+  /** frechetToReference with a 95 % bootstrap interval over the images and the reference images. */
+  frechetWithInterval(images: tf.Tensor2D, options: { replicates?: number; seed?: number } = {}): FrechetInterval {
+    const features = this.features(images);
+    try {
+      return frechetDistanceWithInterval(features, this.referenceFeatures, options);
     } finally {
       features.dispose();
     }

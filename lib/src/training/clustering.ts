@@ -1,19 +1,35 @@
 // Clustering runs, shared by notebooks 10b and 10d: the categorical AAE trained on a split and
-// scored on its test images, and the k-means baselines scored the same way.
+// scored on its test images, and the k-means baselines scored the same way. With labelled held-out
+// training images in the split, each cluster's class is also fixed on them before the test set is
+// scored: by the paper's rule (its most confident held-out image) and by their majority.
 import * as tf from "@tensorflow/tfjs";
 import { AffineRanges } from "../data/augment";
 import { ImageDataset } from "../data/dataset";
 import { binaryCrossEntropyFromLogits } from "../losses/binaryCrossEntropy";
 import { adaptiveRadius } from "../losses/virtualAdversarial";
-import { clusteringAccuracy } from "../metrics/clusteringAccuracy";
+import { accuracyWithClusterClasses, clusterClassesByMajority, clusterClassesByMostConfident, clusteringAccuracy } from "../metrics/clusteringAccuracy";
 import { encodeDataset } from "../metrics/codes";
-import { kMeans, nearestCentroid } from "../metrics/kMeans";
+import { centroidCloseness, kMeans, nearestCentroid } from "../metrics/kMeans";
 import { AaeLearningRates, AdversarialAutoencoder, ConsistencyOptions } from "../models/aae";
 import { MlpAutoencoder } from "../models/mlpAutoencoder";
 import { gaussianPrior } from "../models/priors";
 import { train, TrainOptions } from "./train";
 
-export interface ClusteringSplit { name: string; train: ImageDataset; test: ImageDataset }
+export interface ClusteringSplit {
+  name: string;
+  train: ImageDataset;
+  test: ImageDataset;
+  /** Labelled training images kept out of `train`, to give each cluster a class without the test labels. */
+  heldOut?: ImageDataset;
+}
+
+/** Test accuracy with each cluster's class fixed on the held-out images. */
+export interface HeldOutScores {
+  /** Makhzani et al.'s rule: the class of the cluster's most confident held-out image. */
+  paperProtocol: number;
+  /** The majority class of the held-out images in the cluster (the paper's rule where none falls in it). */
+  heldOutMajority: number;
+}
 
 /** The networks and the schedule of a clustering run. */
 export interface ClusteringSetup {
@@ -35,8 +51,10 @@ export interface ClusteringRun {
   probs: number[][];
   /** How many clusters at least one test image falls in. */
   used: number;
-  /** Majority vote with more clusters than classes, one-to-one (Hungarian) otherwise. */
+  /** Majority vote on the test labels with more clusters than classes, one-to-one (Hungarian) otherwise. */
   accuracy: number;
+  /** With split.heldOut: the test set scored with classes fixed on the held-out images. */
+  heldOut?: HeldOutScores;
   seconds: number;
   model: AdversarialAutoencoder;
 }
@@ -62,6 +80,16 @@ export function scoreClusters(clusters: ArrayLike<number>, labels: ArrayLike<num
   return clusteringAccuracy(clusters, labels, k > classes ? "majority" : "hungarian").accuracy;
 }
 
+/**
+ * Test accuracy with classes fixed on held-out images: confidence[n][c] and heldOutClusters[n] are
+ * the held-out image n's confidence for cluster c and its cluster; testClusters are the test images'.
+ */
+export function scoreWithHeldOut(confidence: ArrayLike<number>[], heldOutClusters: ArrayLike<number>, heldOut: ImageDataset, testClusters: ArrayLike<number>, test: ImageDataset): HeldOutScores {
+  const mostConfident = clusterClassesByMostConfident(confidence, heldOut.labels);
+  const majority = clusterClassesByMajority(heldOutClusters, heldOut.labels, mostConfident.length, mostConfident);
+  return { paperProtocol: accuracyWithClusterClasses(testClusters, test.labels, mostConfident), heldOutMajority: accuracyWithClusterClasses(testClusters, test.labels, majority) };
+}
+
 /** Trains the AAE with k clusters on split.train (consistency: the fifth phase) and scores split.test. */
 export async function trainClusteringAae(split: ClusteringSplit, k: number, seed: number, setup: ClusteringSetup, consistency?: ConsistencyOptions): Promise<ClusteringRun> {
   const model = new AdversarialAutoencoder({ inputSize: split.train.featureSize, hidden: setup.hidden, codeSize: setup.styleSize, categories: k, discriminatorHidden: setup.discriminatorHidden, seed });
@@ -76,14 +104,25 @@ export async function trainClusteringAae(split: ClusteringSplit, k: number, seed
     model.dispose(); // with the optimisers of its phases; nothing of a failed run is returned
     throw e;
   }
-  const probs = tf.tidy(() => model.categoryProbs(split.test.toTensor()).arraySync());
-  const clusters = Int32Array.from(probs, (p) => p.indexOf(Math.max(...p)));
+  const probsOf = (d: ImageDataset) => tf.tidy(() => model.categoryProbs(d.toTensor()).arraySync());
+  const mostProbable = (probs: number[][]) => Int32Array.from(probs, (p) => p.indexOf(Math.max(...p)));
+  const probs = probsOf(split.test), clusters = mostProbable(probs);
   const accuracy = scoreClusters(clusters, split.test.labels, k, split.test.numClasses);
-  return { seed, clusters, probs, used: new Set(clusters).size, accuracy, seconds: history.seconds, model };
+  let heldOut: HeldOutScores | undefined;
+  if (split.heldOut) {
+    const heldOutProbs = probsOf(split.heldOut);
+    heldOut = scoreWithHeldOut(heldOutProbs, mostProbable(heldOutProbs), split.heldOut, clusters, split.test);
+  }
+  return { seed, clusters, probs, used: new Set(clusters).size, accuracy, heldOut, seconds: history.seconds, model };
 }
 
 /** Accuracy of k-means with each k, on pixels and on codes, keyed by k. */
-export interface KMeansBaselines { pixels: Record<number, number>; codes: Record<number, number> }
+export interface KMeansBaselines {
+  pixels: Record<number, number>;
+  codes: Record<number, number>;
+  /** With split.heldOut: the same, with classes fixed on the held-out images (a centroid's most confident image is its nearest). */
+  heldOut?: { pixels: Record<number, HeldOutScores>; codes: Record<number, HeldOutScores> };
+}
 
 /**
  * k-means fitted on the training images, and on a plain autoencoder's codes of them (hidden layers
@@ -91,14 +130,19 @@ export interface KMeansBaselines { pixels: Record<number, number>; codes: Record
  * to the nearest centroid and scored as the AAE is.
  */
 export async function kMeansBaselines(split: ClusteringSplit, ks: number[], seed: number, setup: ClusteringSetup, codeSize = 10): Promise<KMeansBaselines> {
-  const classes = split.test.numClasses;
-  const score = (trainPoints: Float32Array, testPoints: Float32Array, dim: number, k: number) => {
+  const classes = split.test.numClasses, { heldOut } = split;
+  // One k-means fit scored both ways: on the test labels, and with classes fixed on the held-out images.
+  const score = (trainPoints: Float32Array, testPoints: Float32Array, heldOutPoints: Float32Array | undefined, dim: number, k: number) => {
     const km = kMeans(trainPoints, dim, k, { seed });
-    return scoreClusters(nearestCentroid(testPoints, dim, km.centroids), split.test.labels, k, classes);
+    const testClusters = nearestCentroid(testPoints, dim, km.centroids);
+    const onTest = scoreClusters(testClusters, split.test.labels, k, classes);
+    if (!heldOut || !heldOutPoints) return { onTest };
+    const closeness = centroidCloseness(heldOutPoints, dim, km.centroids);
+    return { onTest, withHeldOut: scoreWithHeldOut(closeness, nearestCentroid(heldOutPoints, dim, km.centroids), heldOut, testClusters, split.test) };
   };
   const plain = new MlpAutoencoder({ inputSize: split.train.featureSize, hidden: setup.hidden, codeSize, seed });
   const optimizer = tf.train.adam(setup.learningRates.reconstruction);
-  let codesTrain: Float32Array, codesTest: Float32Array;
+  let codesTrain: Float32Array, codesTest: Float32Array, codesHeldOut: Float32Array | undefined;
   try {
     await train({
       title: `${split.name}: plain autoencoder ${[split.train.featureSize, ...setup.hidden, codeSize].join("-")}, seed ${seed}`, train: split.train,
@@ -108,14 +152,17 @@ export async function kMeansBaselines(split: ClusteringSplit, ks: number[], seed
     });
     const codesOf = (d: ImageDataset) => encodeDataset((x) => plain.encode(x), d).features;
     [codesTrain, codesTest] = [codesOf(split.train), codesOf(split.test)];
+    codesHeldOut = heldOut && codesOf(heldOut);
   } finally {
     plain.dispose();
     optimizer.dispose();
   }
-  const pixels: Record<number, number> = {}, codes: Record<number, number> = {};
+  const result: KMeansBaselines = { pixels: {}, codes: {}, heldOut: heldOut && { pixels: {}, codes: {} } };
   for (const k of ks) {
-    pixels[k] = score(split.train.images, split.test.images, split.train.featureSize, k);
-    codes[k] = score(codesTrain, codesTest, codeSize, k);
+    const onPixels = score(split.train.images, split.test.images, heldOut?.images, split.train.featureSize, k);
+    const onCodes = score(codesTrain, codesTest, codesHeldOut, codeSize, k);
+    [result.pixels[k], result.codes[k]] = [onPixels.onTest, onCodes.onTest];
+    if (result.heldOut) [result.heldOut.pixels[k], result.heldOut.codes[k]] = [onPixels.withHeldOut!, onCodes.withHeldOut!];
   }
-  return { pixels, codes };
+  return result;
 }

@@ -5,4 +5,4 @@ export { TrainingInterruptedError, ComputationInterruptedError, listenForInterru
 export { collapseGuard, CollapseGuardOptions } from "./collapse";
 export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";
 export { lossChartSpec } from "./progress";
-export { trainClusteringAae, kMeansBaselines, scoreClusters, clusteringConsistency, clusteringDeformations, ClusteringSplit, ClusteringSetup, ClusteringRun, KMeansBaselines } from "./clustering";
+export { trainClusteringAae, kMeansBaselines, scoreClusters, scoreWithHeldOut, clusteringConsistency, clusteringDeformations, ClusteringSplit, ClusteringSetup, ClusteringRun, HeldOutScores, KMeansBaselines } from "./clustering";
