@@ -1,5 +1,5 @@
 // Which files in a folder are the course's notebooks, in course order: NN-name.ipynb, or NNx-name.ipynb
-// for a notebook split in parts (10b, 12b). Every tool and test that lists notebooks asks here.
+// for a notebook split in parts (10b, 12b, 12c). Every tool and test that lists notebooks asks here.
 const fs = require("fs");
 
 const NOTEBOOK_FILE = /^\d\d[a-z]?-.*\.ipynb$/;

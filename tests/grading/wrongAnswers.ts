@@ -24,6 +24,13 @@ const swap = (before: string | RegExp, after: string) => (solution: string): str
 const withoutTidy = (tidied: RegExp, untidied: string) => swap(tidied, untidied);
 
 export const WRONG_ANSWERS: Record<string, WrongAnswer[]> = {
+  "00b-deep-learning-basics": [
+    { answer: "backprop", name: "no-transpose", about: "∂L/∂H as (∂L/∂A) W2 instead of (∂L/∂A) W2ᵀ", from: swap("tf.matMul(dA, p.W2, false, true)", "tf.matMul(dA, p.W2)") },
+    { answer: "backprop", name: "no-relu-derivative", about: "∂L/∂Z1 = ∂L/∂H: the ReLU's derivative left out", from: swap("tf.mul(tf.matMul(dA, p.W2, false, true), tf.step(z1))", "tf.matMul(dA, p.W2, false, true)") },
+    { answer: "backprop", name: "sum-loss", about: "P − Y without the 1/n: the gradient of the summed loss, not the mean", from: swap("tf.div(tf.sub(probs, yb), xb.shape[0])", "tf.sub(probs, yb)") },
+    { answer: "backprop", name: "mean-bias", about: "the bias gradients averaged over the batch instead of summed", from: swap("b1: tf.sum(dZ1, 0)", "b1: tf.mean(dZ1, 0)") },
+    { answer: "backprop", name: "leak", about: "the right gradients without tf.tidy", from: withoutTidy(/return tf\.tidy\(\(\) => \{([\s\S]*)\}\);/, "$1") },
+  ],
   "01-losses-as-likelihood": [
     { answer: "gaussian_nll", name: "no-normaliser", about: "the squared error over 2σ² without the (d/2)·log(2πσ²) term", from: swap(/tf\.add\(\s*(tf\.div\([^\n]*\)),\s*\(d \/ 2\) \* Math\.log\(2 \* Math\.PI \* sigma \* sigma\),\s*\)/, "$1") },
     { answer: "gaussian_nll", name: "sigma-not-squared", about: "σ where σ² belongs in the denominator", from: swap("2 * sigma * sigma),", "2 * sigma),") },
@@ -176,7 +183,7 @@ export const WRONG_ANSWERS: Record<string, WrongAnswer[]> = {
     { answer: "vq-loss-terms", name: "stop-gradients-swapped", about: "sg on the entries in the codebook term and on z in the commitment term", from: swap("return { codebook: meanSquared(ae.models.stopGradient(z), e), commitment: tf.mul(beta, meanSquared(z, ae.models.stopGradient(e))) as ae.tf.Scalar };", "return { codebook: meanSquared(z, ae.models.stopGradient(e)), commitment: tf.mul(beta, meanSquared(ae.models.stopGradient(z), e)) as ae.tf.Scalar };") },
     { answer: "vq-loss-terms", name: "beta-on-codebook", about: "β on the codebook term instead of the commitment term", from: swap("return { codebook: meanSquared(ae.models.stopGradient(z), e), commitment: tf.mul(beta, meanSquared(z, ae.models.stopGradient(e))) as ae.tf.Scalar };", "return { codebook: tf.mul(beta, meanSquared(ae.models.stopGradient(z), e)) as ae.tf.Scalar, commitment: meanSquared(z, ae.models.stopGradient(e)) };") },
   ],
-  "12b-vae-against-gan": [
+  "12c-ebgan": [
     { answer: "ebgan-loss", name: "hinge-of-mean", about: "the hinge applied to the mean fake energy instead of to each image", from: swap("tf.mean(tf.relu(tf.sub(margin, fakeEnergy)))", "tf.relu(tf.sub(margin, tf.mean(fakeEnergy)))") },
     { answer: "ebgan-loss", name: "no-hinge", about: "margin − E(fake) without the max(0, ·)", from: swap("tf.mean(tf.relu(tf.sub(margin, fakeEnergy)))", "tf.mean(tf.sub(margin, fakeEnergy))") },
   ],

@@ -5,7 +5,8 @@
 // numbers compare within the course, not with published FIDs. It judges quality and coverage at once:
 // blurry samples move the mean and shrink the covariance, dropped classes shrink the covariance.
 import * as tf from "@tensorflow/tfjs";
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { Matrix } from "ml-matrix";
+import { symmetricEigen } from "./symmetricEigen";
 import { seededRandom } from "../random";
 
 export interface GaussianStatistics {
@@ -33,10 +34,43 @@ export function gaussianStatistics(features: tf.Tensor2D): GaussianStatistics {
   return { mean, covariance, count: n };
 }
 
-/** Eigenvalues and eigenvectors of a symmetric matrix, with round-off negatives clipped to 0. */
-function symmetricEigen(m: Matrix): { values: number[]; vectors: Matrix } {
-  const e = new EigenvalueDecomposition(m, { assumeSymmetric: true });
-  return { values: e.realEigenvalues.map((v) => Math.max(v, 0)), vectors: e.eigenvectorMatrix };
+/** a · b for n × n row-major matrices (i-k-j order, so the inner loop runs along rows). */
+function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const c = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      if (aik === 0) continue;
+      for (let j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
+    }
+  }
+  return c;
+}
+
+/** The symmetric square root of a covariance, V diag(√λ) Vᵀ, with round-off negative eigenvalues clipped to 0. */
+function covarianceSqrt(m: Float64Array, n: number): Float64Array {
+  const { values, vectors } = symmetricEigen(m, n);
+  // Scale each eigenvector (a row of `vectors`) by λ^¼: the root is then the product of its transpose with itself.
+  const scaled = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) { const f = Math.sqrt(Math.sqrt(Math.max(values[k], 0))); for (let j = 0; j < n; j++) scaled[k * n + j] = f * vectors[k * n + j]; }
+  const transposed = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) transposed[j * n + k] = scaled[k * n + j];
+  return multiply(transposed, scaled, n);
+}
+
+const flat = (m: Matrix) => Float64Array.from(m.to1DArray());
+
+/** d² between a and b given Σa^½: the root is what a bootstrap of b's images can reuse. */
+function frechetWithRoot(a: GaussianStatistics, rootA: Float64Array, b: GaussianStatistics): number {
+  const d = a.mean.length;
+  let meanTerm = 0;
+  for (let i = 0; i < d; i++) meanTerm += (a.mean[i] - b.mean[i]) ** 2;
+  // Σa^½ Σb Σa^½ is symmetric, and the trace of its square root is the sum of the square roots of its
+  // eigenvalues (a symmetric route, unlike sqrtm(Σa Σb)).
+  const middle = multiply(multiply(rootA, flat(b.covariance), d), rootA, d);
+  const crossTerm = symmetricEigen(middle, d).values.reduce((sum, v) => sum + Math.sqrt(Math.max(v, 0)), 0);
+  // A squared distance: a negative value can only be round-off (identical sets give about −1e-6).
+  return Math.max(0, meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * crossTerm);
 }
 
 /** The Fréchet (2-Wasserstein) distance squared between N(a.mean, a.covariance) and N(b.mean, b.covariance). */
@@ -45,16 +79,7 @@ export function frechetDistanceBetweenGaussians(a: GaussianStatistics, b: Gaussi
   if (b.mean.length !== d || a.covariance.rows !== d || b.covariance.rows !== d) {
     throw new Error(`frechetDistanceBetweenGaussians: the two Gaussians have dimensions ${d} and ${b.mean.length}; compute both from the same features`);
   }
-  let meanTerm = 0;
-  for (let i = 0; i < d; i++) meanTerm += (a.mean[i] - b.mean[i]) ** 2;
-  // Σa^½ from Σa's eigenvectors; then Σa^½ Σb Σa^½ is symmetric, and the trace of its square root is
-  // the sum of the square roots of its eigenvalues (a symmetric route, unlike sqrtm(Σa Σb)).
-  const ea = symmetricEigen(a.covariance);
-  const rootA = ea.vectors.mmul(Matrix.diag(ea.values.map(Math.sqrt))).mmul(ea.vectors.transpose());
-  const middle = rootA.mmul(b.covariance).mmul(rootA);
-  const crossTerm = symmetricEigen(middle.add(middle.transpose()).div(2)).values.reduce((s, v) => s + Math.sqrt(v), 0);
-  // A squared distance: a negative value can only be round-off (identical sets give about −1e-6).
-  return Math.max(0, meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * crossTerm);
+  return frechetWithRoot(a, covarianceSqrt(flat(a.covariance), d), b);
 }
 
 /**
@@ -73,32 +98,36 @@ export function frechetDistance(featuresA: tf.Tensor2D, featuresB: tf.Tensor2D):
 
 export interface FrechetInterval {
   frechet: number;
-  /** A 95 % basic-bootstrap interval: both sets resampled with replacement, [2d − q₉₇.₅, 2d − q₂.₅], clipped at 0. */
+  /** A 95 % bootstrap interval over the first set's images: d − (median − q₂.₅) to d + (q₉₇.₅ − median) of the resampled distances. */
   ci95: [number, number];
   replicates: number;
 }
 
 /**
- * The Fréchet distance with a bootstrap interval for the sampling of both sets. Resampling with
- * replacement repeats rows, which inflates every resampled distance (fewer distinct points, a biased
- * covariance), so the percentile interval would sit above d; the basic interval reflects the
- * resampled distances around d and cancels that shift.
+ * The Fréchet distance of `samples` to `reference` with a bootstrap interval for the sampling of
+ * `samples` (the reference is the same fixed set for every model compared). Resampling with
+ * replacement repeats images, which shifts every resampled distance up (fewer distinct images
+ * inflate the estimate), but not their spread; so the interval is the spread of the resampled
+ * distances around their median, placed around d: how far d itself moves with another draw of
+ * the same number of samples.
  */
-export function frechetDistanceWithInterval(featuresA: tf.Tensor2D, featuresB: tf.Tensor2D, options: { replicates?: number; seed?: number } = {}): FrechetInterval {
+export function frechetDistanceWithInterval(samples: tf.Tensor2D, reference: tf.Tensor2D, options: { replicates?: number; seed?: number } = {}): FrechetInterval {
   const { replicates = 100, seed = 0 } = options;
   if (!(Number.isInteger(replicates) && replicates >= 20)) throw new RangeError(`frechetDistanceWithInterval: replicates must be a whole number ≥ 20 for a 95 % interval, got ${replicates}`);
-  const frechet = frechetDistance(featuresA, featuresB);
-  const random = seededRandom(seed), n = featuresA.shape[0];
+  const frechet = frechetDistance(samples, reference);
+  const ref = gaussianStatistics(reference), rootRef = covarianceSqrt(flat(ref.covariance), ref.mean.length);
+  const random = seededRandom(seed), n = samples.shape[0];
   const draws: number[] = [];
   for (let r = 0; r < replicates; r++) {
-    const [a, b] = [featuresA, featuresB].map((f) => tf.gather(f, Int32Array.from({ length: n }, () => Math.floor(random() * n))) as tf.Tensor2D);
+    const resampled = tf.gather(samples, Int32Array.from({ length: n }, () => Math.floor(random() * n))) as tf.Tensor2D;
     try {
-      draws.push(frechetDistance(a, b));
+      draws.push(frechetWithRoot(ref, rootRef, gaussianStatistics(resampled)));
     } finally {
-      tf.dispose([a, b]);
+      resampled.dispose();
     }
   }
   draws.sort((x, y) => x - y);
   const quantile = (p: number) => draws[Math.min(replicates - 1, Math.max(0, Math.round(p * (replicates - 1))))];
-  return { frechet, ci95: [Math.max(0, 2 * frechet - quantile(0.975)), Math.max(0, 2 * frechet - quantile(0.025))], replicates };
+  const median = quantile(0.5);
+  return { frechet, ci95: [Math.max(0, frechet - (median - quantile(0.025))), frechet + (quantile(0.975) - median)], replicates };
 }
