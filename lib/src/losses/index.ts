@@ -8,3 +8,4 @@ export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAc
 export { clusterBalanceTerms, clusterBalanceLoss, ClusterBalanceTerms } from "./clusterBalance";
 export { virtualAdversarialLoss, adaptiveRadius, VirtualAdversarialOptions } from "./virtualAdversarial";
 export { sameClusterLoss } from "./sameCluster";
+export { ssimLoss } from "./ssim";

@@ -2,6 +2,7 @@ export { fitPca, pcaProject, pcaReconstruct, pcaFromScores, Pca } from "./pca";
 export { principalAnglesDeg, anglesToSubspaceDeg } from "./subspace";
 export { symmetricEigen, SymmetricEigen } from "./symmetricEigen";
 export { psnr } from "./psnr";
+export { ssim, ssimPerImage, SsimOptions } from "./ssim";
 export { pairwiseSquaredDistances, knnAccuracy, trustworthiness, kthNeighbourDistances, Points } from "./neighbours";
 export { linearProbeAccuracy, ProbeData, ProbeOptions } from "./linearProbe";
 export { encodeDataset } from "./codes";
