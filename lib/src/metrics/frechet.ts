@@ -6,7 +6,7 @@
 // blurry samples move the mean and shrink the covariance, dropped classes shrink the covariance.
 import * as tf from "@tensorflow/tfjs";
 import { Matrix } from "ml-matrix";
-import { symmetricEigen } from "./symmetricEigen";
+import { symmetricEigen, symmetricEigenvalues } from "./symmetricEigen";
 import { seededRandom } from "../random";
 
 export interface GaussianStatistics {
@@ -38,10 +38,12 @@ export function gaussianStatistics(features: tf.Tensor2D): GaussianStatistics {
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const c = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const row = c.subarray(i * n, i * n + n);
     for (let k = 0; k < n; k++) {
       const aik = a[i * n + k];
       if (aik === 0) continue;
-      for (let j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
+      const bk = b.subarray(k * n, k * n + n);
+      for (let j = 0; j < n; j++) row[j] += aik * bk[j];
     }
   }
   return c;
@@ -68,7 +70,7 @@ function frechetWithRoot(a: GaussianStatistics, rootA: Float64Array, b: Gaussian
   // Σa^½ Σb Σa^½ is symmetric, and the trace of its square root is the sum of the square roots of its
   // eigenvalues (a symmetric route, unlike sqrtm(Σa Σb)).
   const middle = multiply(multiply(rootA, flat(b.covariance), d), rootA, d);
-  const crossTerm = symmetricEigen(middle, d).values.reduce((sum, v) => sum + Math.sqrt(Math.max(v, 0)), 0);
+  const crossTerm = symmetricEigenvalues(middle, d).reduce((sum, v) => sum + Math.sqrt(Math.max(v, 0)), 0);
   // A squared distance: a negative value can only be round-off (identical sets give about −1e-6).
   return Math.max(0, meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * crossTerm);
 }

@@ -35,8 +35,24 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   return { values, vectors };
 }
 
+/**
+ * The eigenvalues alone, largest first: the same reduction without accumulating the transform, and
+ * QL sweeps that rotate no eigenvectors, the two O(n³) parts a Fréchet distance's bootstrap does not need.
+ */
+export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Array {
+  if (a.length !== n * n) throw new Error(`symmetricEigenvalues: expected ${n} × ${n} = ${n * n} entries, got ${a.length}`);
+  const w = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) w[j * n + i] = a[i * n + j];
+  const d = new Float64Array(n), e = new Float64Array(n);
+  if (n > 0) {
+    tridiagonalize(w, d, e, n, false);
+    diagonalize(w, d, e, n, false);
+  }
+  return Float64Array.from(d).sort().reverse();
+}
+
 /** Householder reduction of V to tridiagonal form (diagonal d, subdiagonal e), accumulating the transform in V. */
-function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number, accumulate = true): void {
   // V[r][c] is w[c * n + r] throughout.
   for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
@@ -92,6 +108,12 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
     }
     d[i] = h;
   }
+  if (!accumulate) {
+    // Without the transform, the reduced diagonal is all that is needed: V[j][j] after the loop above.
+    for (let j = 0; j < n; j++) d[j] = w[j * n + j];
+    e[0] = 0;
+    return;
+  }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
     w[i * n + n - 1] = w[i * n + i];
@@ -118,7 +140,7 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
 }
 
 /** QL iterations with implicit shifts on the tridiagonal (d, e), rotating the rows of w (the columns of V). */
-function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number, rotateVectors = true): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -160,6 +182,7 @@ function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
+          if (!rotateVectors) continue;
           const a = i * n;
           const b = a + n;
           for (let k = 0; k < n; k++) {
