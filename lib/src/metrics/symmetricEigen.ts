@@ -18,16 +18,7 @@ export interface SymmetricEigen {
  * triangle is read). `a` is not modified.
  */
 export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen {
-  if (a.length !== n * n) throw new Error(`symmetricEigen: expected ${n} × ${n} = ${n * n} entries, got ${a.length}`);
-  // w holds Vᵀ: row j of w is column j of the transform V, so the inner loops run along rows.
-  const w = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) w[j * n + i] = a[i * n + j]; // V[i][j] = a[i][j], lower triangle
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  if (n > 0) {
-    tridiagonalize(w, d, e, n);
-    diagonalize(w, d, e, n);
-  }
+  const { w, d } = reduceAndDiagonalise(a, n, true, "symmetricEigen");
   const order = Array.from(d, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = Float64Array.from(order, (i) => d[i]);
   const vectors = new Float64Array(n * n);
@@ -40,15 +31,22 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
  * QL sweeps that rotate no eigenvectors, the two O(n³) parts a Fréchet distance's bootstrap does not need.
  */
 export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Array {
-  if (a.length !== n * n) throw new Error(`symmetricEigenvalues: expected ${n} × ${n} = ${n * n} entries, got ${a.length}`);
+  return reduceAndDiagonalise(a, n, false, "symmetricEigenvalues").d.sort().reverse();
+}
+
+/** Both phases on a copy of a's lower triangle: d the eigenvalues, w (with vectors) Vᵀ's rows the eigenvectors. */
+function reduceAndDiagonalise(a: ArrayLike<number>, n: number, vectors: boolean, caller: string): { w: Float64Array; d: Float64Array } {
+  if (a.length !== n * n) throw new Error(`${caller}: expected ${n} × ${n} = ${n * n} entries, got ${a.length}`);
+  // w holds Vᵀ: row j of w is column j of the transform V, so the inner loops run along rows.
   const w = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) w[j * n + i] = a[i * n + j];
-  const d = new Float64Array(n), e = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) w[j * n + i] = a[i * n + j]; // V[i][j] = a[i][j], lower triangle
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
   if (n > 0) {
-    tridiagonalize(w, d, e, n, false);
-    diagonalize(w, d, e, n, false);
+    tridiagonalize(w, d, e, n, vectors);
+    diagonalize(w, d, e, n, vectors);
   }
-  return Float64Array.from(d).sort().reverse();
+  return { w, d };
 }
 
 /** Householder reduction of V to tridiagonal form (diagonal d, subdiagonal e), accumulating the transform in V. */
