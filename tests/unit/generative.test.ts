@@ -7,7 +7,7 @@ import { codebookUsage, fitIndependentIndexPrior, nearestCodes, sampleIndependen
 import { Ebgan } from "../../lib/src/models/ebgan";
 import { Gan } from "../../lib/src/models/gan";
 import { denseStack, layerVariables } from "../../lib/src/models/autoencoder";
-import { discriminatorLoss, ebganDiscriminatorLoss } from "../../lib/src/losses/adversarial";
+import { discriminatorLoss, ebganDiscriminatorLoss, pullAwayTerm } from "../../lib/src/losses/adversarial";
 import { laplacianVariance } from "../../lib/src/metrics/sharpness";
 import { randomArray } from "./helpers";
 
@@ -192,6 +192,36 @@ describe("EBGAN", () => {
     assert.ok(touched(g.variables), "the generator's loss moves the generator");
     assert.ok(ebgan.energy(ebgan.sample(2, 1)).dataSync().every((e) => e >= 0));
     assert.throws(() => ebgan.phases({ margin: 0, learningRates: { discriminator: 1, generator: 1 } }), /margin must be positive/);
+    ebgan.dispose();
+  });
+
+  it("the pull-away term is the mean squared cosine over pairs, leak-free", () => {
+    assert.ok(Math.abs(pullAwayTerm(tf.tensor2d([[1, 0], [0, 2]])).dataSync()[0]) < 1e-7, "orthogonal codes: 0");
+    assert.ok(Math.abs(pullAwayTerm(tf.tensor2d([[1, 1], [2, 2], [-3, -3]])).dataSync()[0] - 1) < 1e-6, "codes on one line (either sign): 1");
+    // Three codes: cosines (1,0)·(1,1)/√2 = 0.7071, (1,0)·(0,1) = 0, (1,1)·(0,1)/√2 = 0.7071; mean of the squares over 6 ordered pairs = 2·(0.5 + 0 + 0.5)/6.
+    assert.ok(Math.abs(pullAwayTerm(tf.tensor2d([[1, 0], [1, 1], [0, 3]])).dataSync()[0] - 1 / 3) < 1e-6, "hand-computed: 1/3");
+    const codes = tf.tensor2d(randomArray(8 * 5, 3, -1, 1), [8, 5]), before = tf.memory().numTensors;
+    pullAwayTerm(codes).dispose();
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+    assert.throws(() => pullAwayTerm(tf.zeros([1, 4]) as tf.Tensor2D), /batch ≥ 2/);
+  });
+
+  it("the paper's variant: a batch-norm tanh generator in pixels, the pull-away term, a warm-up phase", () => {
+    const ebgan = new Ebgan({ noiseSize: 4, generatorHidden: [16], discriminatorHidden: [16], discriminatorCodeSize: 3, generator: "batchNormTanh", seed: 2 });
+    const samples = ebgan.sample(6, 1), values = samples.dataSync();
+    assert.ok(values.every((v) => v >= 0 && v <= 1), "tanh output mapped to [0, 1]");
+    const [, g] = ebgan.phases({ margin: 0.1, learningRates: { discriminator: 1e-3, generator: 1e-3 }, pullAwayWeight: 0.1, seed: 1 });
+    const batch = { x: tf.tensor2d(randomArray(4 * 784, 6, 0, 1), [4, 784]), labels: new Int32Array(4), indices: new Int32Array(4) };
+    const out = g.loss(batch) as { loss: tf.Scalar; terms: Record<string, tf.Scalar> };
+    const pt = out.terms["pull-away term"].dataSync()[0];
+    assert.ok(pt > 0 && pt <= 1, `the pull-away term is reported, got ${pt}`);
+    const warmUp = ebgan.warmUpPhase(1e-3);
+    assert.deepEqual(warmUp.variables, ebgan.discriminator.variables, "the warm-up trains the discriminator's autoencoder only");
+    const before = tf.memory().numTensors, mean = ebgan.meanEnergy(samples);
+    assert.equal(tf.memory().numTensors, before, "meanEnergy leaves no tensor");
+    assert.ok(Math.abs(mean - tf.mean(ebgan.energy(samples)).dataSync()[0]) < 1e-6, "meanEnergy is the mean of the energies");
+    assert.throws(() => ebgan.phases({ margin: 0.1, learningRates: { discriminator: 1, generator: 1 }, pullAwayWeight: -1 }), /pullAwayWeight must be 0 or more/);
+    assert.throws(() => new Ebgan({ noiseSize: 4, generatorHidden: [16], discriminatorHidden: [16], discriminatorCodeSize: 3, generator: "conv" as any }), /"plain" or "batchNormTanh"/);
     ebgan.dispose();
   });
 });

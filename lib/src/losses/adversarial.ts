@@ -48,3 +48,21 @@ export function ebganDiscriminatorLoss(realEnergy: tf.Tensor1D, fakeEnergy: tf.T
   if (realEnergy.rank !== 1 || fakeEnergy.rank !== 1) throw new Error(`ebganDiscriminatorLoss: energies must be [batch], got [${realEnergy.shape}] and [${fakeEnergy.shape}]`);
   return tf.tidy(() => tf.add(tf.mean(realEnergy), tf.mean(tf.relu(tf.sub(margin, fakeEnergy)))) as tf.Scalar);
 }
+
+/**
+ * EBGAN's pull-away term (Zhao et al. 2017, §2.4) on a batch of codes s [batch, size]: the mean squared
+ * cosine similarity over all pairs i ≠ j, (1 / (N(N − 1))) Σ_{i≠j} (s_iᵀ s_j / (‖s_i‖ ‖s_j‖))². It is 0
+ * when the codes are mutually orthogonal and 1 when they all point the same way, so adding it to the
+ * generator's loss pushes a generated batch apart: a remedy for mode collapse.
+ */
+export function pullAwayTerm(codes: tf.Tensor2D): tf.Scalar {
+  const n = codes.shape[0];
+  if (codes.rank !== 2 || n < 2) throw new Error(`pullAwayTerm: codes must be [batch, size] with batch ≥ 2 (pairs are compared), got [${codes.shape}]`);
+  return tf.tidy(() => {
+    const unit = tf.div(codes, tf.add(tf.norm(codes, "euclidean", 1, true), 1e-8));
+    const cosines = tf.matMul(unit, unit, false, true);
+    // The diagonal holds n cosines of 1 (up to rounding); subtract their squares exactly.
+    const diagonal = tf.sum(tf.square(tf.sum(tf.mul(unit, unit), 1)));
+    return tf.div(tf.sub(tf.sum(tf.square(cosines)), diagonal), n * (n - 1)) as tf.Scalar;
+  });
+}

@@ -4,7 +4,7 @@ export { l1Penalty, klSparsityPenalty } from "./sparsity";
 export { contractivePenaltySigmoid, jacobianFrobeniusSquared, stochasticContractivePenalty } from "./contractive";
 export { klToStandardNormal, klToStandardNormalPerDimension, gaussianLogDensity } from "./kl";
 export { elboTerms, negativeElbo, ElboTerms, DensityPrior } from "./elbo";
-export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy, ebganDiscriminatorLoss } from "./adversarial";
+export { discriminatorLoss, generatorLoss, minimaxGeneratorLoss, discriminatorAccuracy, ebganDiscriminatorLoss, pullAwayTerm } from "./adversarial";
 export { clusterBalanceTerms, clusterBalanceLoss, ClusterBalanceTerms } from "./clusterBalance";
 export { virtualAdversarialLoss, adaptiveRadius, VirtualAdversarialOptions } from "./virtualAdversarial";
 export { sameClusterLoss } from "./sameCluster";

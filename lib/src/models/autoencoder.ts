@@ -31,6 +31,23 @@ export function denseStack(sizes: number[], inputSize: number, activations: stri
   return model;
 }
 
+/**
+ * Dense → batch norm → activation for each hidden layer, then a dense output layer with `output`: the
+ * DCGAN-style generator (no bias before batch norm, which would cancel it).
+ */
+export function batchNormStack(sizes: number[], inputSize: number, hidden: "relu" | "leakyRelu", output: string, seed: number, name: string): tf.Sequential {
+  const model = tf.sequential({ name });
+  sizes.forEach((units, i) => {
+    const last = i === sizes.length - 1;
+    model.add(tf.layers.dense({ units, inputShape: i === 0 ? [inputSize] : undefined, activation: (last ? output : "linear") as any,
+      useBias: last, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }) }));
+    if (last) return;
+    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(hidden === "leakyRelu" ? tf.layers.leakyReLU({ alpha: 0.2 }) : tf.layers.reLU());
+  });
+  return model;
+}
+
 /** The tf.Variables behind layers models or single layers (what an optimiser updates), kernel first. */
 export function layerVariables(...models: (tf.LayersModel | tf.layers.Layer)[]): tf.Variable[] {
   return models.flatMap((m) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));

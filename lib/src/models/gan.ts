@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { noiseSeed } from "../random";
 import { discriminatorAccuracy, discriminatorLoss, generatorLoss, minimaxGeneratorLoss } from "../losses/adversarial";
 import { Phase } from "../training/train";
-import { denseStack, layerVariables } from "./autoencoder";
+import { batchNormStack, denseStack, layerVariables } from "./autoencoder";
 
 export interface GanConfig {
   noiseSize: number;
@@ -39,20 +39,6 @@ export interface GanPhaseOptions {
   realLabel?: number;
   /** Seed of the noise (step s uses seed + s). */
   seed?: number;
-}
-
-/** Dense → batch norm → activation for each hidden layer, then a dense output layer. */
-function batchNormStack(sizes: number[], inputSize: number, hidden: "relu" | "leakyRelu", output: string, seed: number, name: string): tf.Sequential {
-  const model = tf.sequential({ name });
-  sizes.forEach((units, i) => {
-    const last = i === sizes.length - 1;
-    model.add(tf.layers.dense({ units, inputShape: i === 0 ? [inputSize] : undefined, activation: (last ? output : "linear") as any,
-      useBias: last, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }) }));
-    if (last) return;
-    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
-    model.add(hidden === "leakyRelu" ? tf.layers.leakyReLU({ alpha: 0.2 }) : tf.layers.reLU());
-  });
-  return model;
 }
 
 export class Gan {
