@@ -10,6 +10,8 @@ import { denseStack, layerVariables } from "../../lib/src/models/autoencoder";
 import { discriminatorLoss, ebganDiscriminatorLoss, pullAwayTerm } from "../../lib/src/losses/adversarial";
 import { laplacianVariance } from "../../lib/src/metrics/sharpness";
 import { randomArray } from "./helpers";
+import { indexGrids } from "../../lib/src/training/vqvae";
+import { ImageDataset } from "../../lib/src/data/dataset";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -170,6 +172,18 @@ describe("independent prior over index grids", () => {
     assert.equal(tf.memory().numTensors, before + 1, "only the result is new");
     assert.deepEqual(Array.from(sampleIndependentIndices(logp, 4, 3).dataSync()), Array.from(sampleIndependentIndices(logp, 4, 3).dataSync()), "seeded");
     assert.throws(() => fitIndependentIndexPrior(Int32Array.from([0, 1, 2]), 2, 3), /do not make whole images of 2 positions/);
+  });
+
+  it("indexGrids gives every image's grid in order, across batches of 1 000, leaving no tensor", () => {
+    const vq = new VqVae({ codebookSize: 8, codeDim: 4, seed: 3 });
+    const images = new ImageDataset(Float32Array.from(randomArray(1003 * 784, 9, 0, 1)), new Int32Array(1003), [28, 28, 1], ["x"], "random");
+    const before = tf.memory().numTensors;
+    const grids = indexGrids(vq, images);
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+    assert.equal(grids.length, 1003 * vq.positions);
+    const last = vq.codeIndices(tf.tensor2d(images.images.subarray(1002 * 784), [1, 784]));
+    assert.deepEqual(Array.from(grids.subarray(1002 * vq.positions)), Array.from(last.dataSync()), "the last image, in the second batch");
+    vq.dispose();
   });
 });
 

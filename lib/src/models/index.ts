@@ -12,3 +12,4 @@ export { Prior, gaussianPrior, gaussianMixturePrior, swissRollPrior, categorical
 export { Gan, GanConfig, GanPhaseOptions } from "./gan";
 export { VqVae, VqVaeConfig, stopGradient, straightThrough, nearestCodes, codebookUsage, fitIndependentIndexPrior, sampleIndependentIndices } from "./vqvae";
 export { Ebgan, EbganConfig, EbganPhaseOptions } from "./ebgan";
+export { Made, MadeConfig, madeMasks, indexGridDataset } from "./made";

@@ -6,3 +6,4 @@ export { collapseGuard, CollapseGuardOptions } from "./collapse";
 export { saveCheckpoint, loadCheckpoint, Weighted } from "./checkpoint";
 export { lossChartSpec } from "./progress";
 export { trainClusteringAae, kMeansBaselines, scoreClusters, scoreWithHeldOut, clusteringConsistency, clusteringDeformations, ClusteringSplit, ClusteringSetup, ClusteringRun, HeldOutScores, KMeansBaselines } from "./clustering";
+export { trainVqVae, indexGrids, VqVaeTrainingOptions } from "./vqvae";
