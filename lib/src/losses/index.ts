@@ -9,3 +9,4 @@ export { clusterBalanceTerms, clusterBalanceLoss, ClusterBalanceTerms } from "./
 export { virtualAdversarialLoss, adaptiveRadius, VirtualAdversarialOptions } from "./virtualAdversarial";
 export { sameClusterLoss } from "./sameCluster";
 export { ssimLoss } from "./ssim";
+export { waeMmdPenalty, WAE_KERNEL_SCALES } from "./mmd";
