@@ -525,3 +525,22 @@ describe("ELBO with another prior", () => {
     vae.dispose();
   });
 });
+
+describe("AAE instance noise", () => {
+  it("blurs what the code discriminator sees, then fades to the clean game after `steps`", () => {
+    const shape = { inputSize: 4, hidden: [8], codeSize: 2, discriminatorHidden: [8], seed: 3 };
+    const clean = new AdversarialAutoencoder(shape), noisy = new AdversarialAutoencoder(shape);
+    const lr = { reconstruction: 1e-3, generator: 1e-3, discriminator: 1e-3 };
+    const [, dClean] = clean.phases({ prior: gaussianPrior(2), learningRates: lr, seed: 1 });
+    const [, dNoisy] = noisy.phases({ prior: gaussianPrior(2), learningRates: lr, seed: 1, instanceNoise: { std: 3, steps: 2 } });
+    const batch = tinyDataset(6).batches(6).next().value!;
+    const lossOf = (p: Phase) => { const out = p.loss(batch) as { loss: tf.Scalar }; return out.loss.dataSync()[0]; };
+    const first = [lossOf(dClean), lossOf(dNoisy)], second = [lossOf(dClean), lossOf(dNoisy)], third = [lossOf(dClean), lossOf(dNoisy)];
+    assert.notEqual(first[0], first[1], "step 1: noise of std 3 changes the discriminator's loss");
+    assert.notEqual(second[0], second[1], "step 2: still some noise (std 1.5)");
+    assert.equal(third[0], third[1], "from step `steps` on, no noise: the same loss as without it");
+    assert.throws(() => clean.phases({ prior: gaussianPrior(2), learningRates: lr, instanceNoise: { std: 1, steps: 0 } }), /instanceNoise needs std ≥ 0 and steps ≥ 1/);
+    clean.dispose();
+    noisy.dispose();
+  });
+});

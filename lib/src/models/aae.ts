@@ -64,6 +64,14 @@ export interface AaePhaseOptions {
    * also the same cluster for a randomly deformed copy of each image.
    */
   consistency?: ConsistencyOptions;
+  /**
+   * Instance noise (Sønderby et al. 2017): Gaussian noise of standard deviation σ added to the prior
+   * samples and to the codes that the code discriminator sees, σ falling linearly from `std` at the
+   * first step to 0 after `steps` steps. Early on the two blurred distributions overlap, so the
+   * discriminator cannot become certain and its gradient keeps pointing somewhere useful; the game ends
+   * on the clean codes.
+   */
+  instanceNoise?: { std: number; steps: number };
 }
 
 export interface ConsistencyOptions {
@@ -194,6 +202,14 @@ export class AdversarialAutoencoder {
     const ae = [...layerVariables(this.encoder, this.decoder)];
     const discriminators = layerVariables(...[this.codeDiscriminator, this.categoryDiscriminator].filter((d): d is tf.Sequential => !!d));
     const labelsFor = (b: Batch) => (this.config.labelClasses ? b.labels : undefined);
+    const noise = options.instanceNoise;
+    if (noise && !(noise.std >= 0 && noise.steps >= 1)) throw new Error(`AdversarialAutoencoder.phases: instanceNoise needs std ≥ 0 and steps ≥ 1, got ${JSON.stringify(noise)}`);
+    let noiseStep = -1;  // the current step, counted from 0 by the discriminator phase; its generator phase shares it
+    // What the code discriminator sees: the code, blurred by the instance noise of this step (when asked for).
+    const blurred = (code: tf.Tensor2D, seed: number) => {
+      const std = noise ? noise.std * Math.max(0, 1 - noiseStep / noise.steps) : 0;
+      return std > 0 ? tf.add(code, tf.randomNormal(code.shape, 0, std, "float32", seed)) as tf.Tensor2D : code;
+    };
     const phases: Phase[] = [
       { name: "reconstruction", variables: ae, optimizer: this.adam(lr.reconstruction), loss: (b) => this.reconstructionLoss(b.x) },
       {
@@ -202,8 +218,9 @@ export class AdversarialAutoencoder {
           const n = b.x.shape[0];
           const { code, logits } = this.encodeParts(b.x);
           const realCode = prior.sample(n, 7919 * ++step, labelsFor(b));
-          let real = this.codeDiscriminator.apply(this.codeInput(realCode, labelsFor(b))) as tf.Tensor2D;
-          let fake = this.codeDiscriminator.apply(this.codeInput(code, labelsFor(b))) as tf.Tensor2D;
+          noiseStep++;
+          let real = this.codeDiscriminator.apply(this.codeInput(blurred(realCode, 7919 * step + 2), labelsFor(b))) as tf.Tensor2D;
+          let fake = this.codeDiscriminator.apply(this.codeInput(blurred(code, 7919 * step + 3), labelsFor(b))) as tf.Tensor2D;
           let loss = discriminatorLoss(real, fake);
           if (categorical) {
             const realY = this.categoryDiscriminator!.apply(categorical.sample(n, 7919 * step + 1)) as tf.Tensor2D;
@@ -219,7 +236,7 @@ export class AdversarialAutoencoder {
         name: "generator", variables: layerVariables(this.encoder), optimizer: this.adam(lr.generator, 0.5),
         loss: (b) => {
           const { code, logits } = this.encodeParts(b.x);
-          const g = generatorLoss(this.codeDiscriminator.apply(this.codeInput(code, labelsFor(b))) as tf.Tensor2D);
+          const g = generatorLoss(this.codeDiscriminator.apply(this.codeInput(blurred(code, 7919 * step + 4), labelsFor(b))) as tf.Tensor2D);
           if (!categorical) return g;
           const gy = tf.add(g, generatorLoss(this.categoryDiscriminator!.apply(tf.softmax(logits!)) as tf.Tensor2D)) as tf.Scalar;
           return balance ? tf.add(gy, tf.mul(balance, clusterBalanceLoss(logits!))) as tf.Scalar : gy;
