@@ -2,7 +2,8 @@
 // driver, plans and scoring in real kernels: each must lose points on its exercise, and the right
 // answers keep every point. One kernel per notebook: its cells run once with the right answers, then
 // for each wrong answer the answer cell is replaced (by the blank stub, then the wrong answer), the
-// exercise's visible and hidden tests run and are scored, and the right answer is put back. (One course-grade run per wrong answer would set each
+// exercise's visible and hidden tests run and are scored, and the right answer is put back. Cells after
+// a notebook's last test cell are left out. (One course-grade run per wrong answer would set each
 // notebook up again for each of the 80: six minutes instead of two.) tests/integration/grader.test.ts
 // grades whole submissions through the command.
 import { after, describe, it } from "node:test";
@@ -30,7 +31,9 @@ async function gradeNotebook(name: string, wrongs: WrongAnswer[]): Promise<Verdi
   const options = { token: newToken, preludeForTests: runner.testPrelude };
   const plan = planSubmission(instructor, instructor, options);
   const released = studentVersion(instructor);
-  const run: RunCell[] = plan.run.filter((r) => r.part !== "hidden").map((r, index) => ({ ...r, index, requires: undefined }));
+  // Only the cells up to the last test cell: what comes after (more training, charts) cannot change a grade.
+  const lastTest = Math.max(...plan.run.filter((r) => r.role === "test").map((r) => r.cell));
+  const run: RunCell[] = plan.run.filter((r) => r.part !== "hidden" && r.cell <= lastTest).map((r, index) => ({ ...r, index, requires: undefined }));
   const rightVisible = run.filter((r) => r.role === "test");
   const add = (r: Omit<RunCell, "index">) => { run.push({ ...r, index: run.length }); return run[run.length - 1]; };
   const sourceOf = (nb: Notebook, id: string) => cellSource(nb.cells.find((c) => c.metadata?.nbgrader?.grade_id === id)!);
