@@ -107,4 +107,14 @@ describe("SampleJudge", () => {
     assert.throws(() => judge.judge(left.slice([0, 0], [10, 784])), /use the same number of images/);
     judge.dispose();
   });
+
+  it("forCourse: the reference and floor images are the seeded samples every generative notebook uses, the floor judged", async () => {
+    const data = { train: images(80, 5), test: images(60, 6) };
+    const course = await SampleJudge.forCourse(data, { samples: 20, classifierImages: 40, epochs: 1 });
+    assert.deepEqual(Array.from(course.referenceImages.dataSync()), Array.from(data.test.sample(20, 5).images));
+    assert.deepEqual(Array.from(course.floorImages.dataSync()), Array.from(data.train.sample(20, 6).images));
+    assert.equal(course.floor.frechet, course.judge.judge(course.floorImages).frechet);
+    tf.dispose([course.referenceImages, course.floorImages]);
+    course.judge.dispose();
+  });
 });

@@ -17,4 +17,4 @@ export { laplacianVariance } from "./sharpness";
 export { meanAndStd, classificationAccuracy } from "./summary";
 export { labelSpreading, LabelSpreadingOptions } from "./labelSpreading";
 export { frechetDistance, frechetDistanceBetweenGaussians, frechetDistanceWithInterval, gaussianStatistics, FrechetInterval, GaussianStatistics } from "./frechet";
-export { SampleJudge, SampleJudgeOptions, JudgedSamples } from "./sampleJudge";
+export { SampleJudge, SampleJudgeOptions, JudgedSamples, CourseJudge } from "./sampleJudge";

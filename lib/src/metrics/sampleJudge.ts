@@ -1,4 +1,4 @@
-// A judge for generated images (notebooks 12 and 12b): a classifier trained on real images labels each
+// A judge for generated images (notebooks 12 to 12d): a classifier trained on real images labels each
 // sample, so we can count the classes a model covers and compute a classifier score, and its
 // penultimate layer gives the features for the Fréchet distance to a fixed set of real images.
 import * as tf from "@tensorflow/tfjs";
@@ -33,6 +33,14 @@ export interface SampleJudgeOptions {
   progress?: "auto" | "text" | "none";
 }
 
+/** The course's judge, its reference images (the caller disposes them) and the floor: real training images judged. */
+export interface CourseJudge {
+  judge: SampleJudge;
+  referenceImages: tf.Tensor2D;
+  floorImages: tf.Tensor2D;
+  floor: JudgedSamples;
+}
+
 export class SampleJudge {
   private constructor(readonly classifier: tf.Sequential, private readonly referenceFeatures: tf.Tensor2D, readonly classes: number) {}
 
@@ -47,6 +55,19 @@ export class SampleJudge {
     });
     const judge = new SampleJudge(classifier, tf.tidy(() => classifier.layers[0].apply(options.reference) as tf.Tensor2D), classes);
     return judge;
+  }
+
+  /**
+   * The course's judge for a dataset's generated images, made the same way in every notebook that
+   * judges samples (12, 12b, 12c, 12d) so that their distances compare: a classifier trained on
+   * `classifierImages` training images (drawn with seed 2, weights and batches seed 3), `samples` test
+   * images as the reference (seed 5), and the floor: `samples` training images (seed 6) judged.
+   */
+  static async forCourse(data: { train: ImageDataset; test: ImageDataset }, options: { samples: number; classifierImages: number; epochs: number }): Promise<CourseJudge> {
+    const referenceImages = data.test.sample(options.samples, 5).toTensor();
+    const judge = await SampleJudge.train({ train: data.train.sample(options.classifierImages, 2), reference: referenceImages, epochs: options.epochs, seed: 3 });
+    const floorImages = data.train.sample(options.samples, 6).toTensor();
+    return { judge, referenceImages, floorImages, floor: judge.judge(floorImages) };
   }
 
   /** The hidden layer's activations: [n, hidden]. */
