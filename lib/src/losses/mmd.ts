@@ -5,6 +5,7 @@
 // ruler (ae.metrics.maximumMeanDiscrepancy) uses Gaussian kernels instead, so a model trained on this
 // penalty is not scored by the very estimate it minimised.
 import * as tf from "@tensorflow/tfjs";
+import { unbiasedMmdSquared } from "../metrics/mmd";
 
 /** The paper's scales, multiples of 2 · d · σ² for a prior of variance σ² = 1 per dimension. */
 export const WAE_KERNEL_SCALES = [0.1, 0.2, 0.5, 1, 2, 5, 10];
@@ -16,13 +17,6 @@ export function waeMmdPenalty(codes: tf.Tensor2D, priorSamples: tf.Tensor2D, sca
   }
   const n = codes.shape[0], m = priorSamples.shape[0], d = codes.shape[1];
   if (n < 2 || m < 2) throw new Error(`waeMmdPenalty: need at least 2 codes and 2 prior samples, got ${n} and ${m}`);
-  return tf.tidy(() => {
-    const kernel = (a: tf.Tensor2D, b: tf.Tensor2D) => {
-      const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(a), 1, true), tf.mul(2, tf.matMul(a, b, false, true))), tf.transpose(tf.sum(tf.square(b), 1, true))));
-      return tf.addN(scales.map((s) => { const c = 2 * d * s; return tf.div(c, tf.add(c, sq)); }));
-    };
-    // Within-sample sums leave out the diagonal, where every scale's kernel is 1.
-    const within = (a: tf.Tensor2D, count: number) => tf.div(tf.sub(tf.sum(kernel(a, a)), count * scales.length), count * (count - 1));
-    return tf.sub(tf.add(within(codes, n), within(priorSamples, m)), tf.mul(2, tf.mean(kernel(codes, priorSamples)))) as tf.Scalar;
-  });
+  // Every scale's kernel is 1 at distance 0.
+  return unbiasedMmdSquared(codes, priorSamples, (sq) => tf.addN(scales.map((s) => { const c = 2 * d * s; return tf.div(c, tf.add(c, sq)); })), scales.length);
 }

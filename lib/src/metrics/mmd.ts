@@ -13,16 +13,23 @@ export function maximumMeanDiscrepancy(x: tf.Tensor2D, y: tf.Tensor2D, bandwidth
   const n = x.shape[0], m = y.shape[0];
   if (n < 2 || m < 2) throw new Error(`maximumMeanDiscrepancy: need at least 2 samples on each side, got ${n} and ${m}`);
   if (!bandwidths.length || bandwidths.some((s) => !(s > 0))) throw new Error(`maximumMeanDiscrepancy: bandwidths must be positive numbers, got [${bandwidths}]`);
-  const value = tf.tidy(() => {
-    const kernel = (a: tf.Tensor2D, b: tf.Tensor2D) => {
-      const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(a), 1, true), tf.mul(2, tf.matMul(a, b, false, true))), tf.transpose(tf.sum(tf.square(b), 1, true))));
-      return tf.addN(bandwidths.map((s) => tf.exp(tf.mul(sq, -1 / (2 * s * s)))));
-    };
-    // Within-sample sums leave out the diagonal (each k(a, a) = number of bandwidths).
-    const within = (a: tf.Tensor2D, count: number) => tf.div(tf.sub(tf.sum(kernel(a, a)), count * bandwidths.length), count * (count - 1));
-    return tf.sub(tf.add(within(x, n), within(y, m)), tf.mul(2, tf.mean(kernel(x, y))));
-  });
+  const value = unbiasedMmdSquared(x, y, (sq) => tf.addN(bandwidths.map((s) => tf.exp(tf.mul(sq, -1 / (2 * s * s))))), bandwidths.length);
   const out = value.dataSync()[0];
   value.dispose();
   return out;
+}
+
+/**
+ * The unbiased MMD² estimate as a differentiable scalar, for any kernel written as a function of the
+ * squared distances ‖a − b‖² (`kernel`), whose value at distance 0 is `diagonal`: the within-sample
+ * sums leave out the diagonal. Used by the ruler above and by the WAE's penalty (losses/mmd.ts).
+ */
+export function unbiasedMmdSquared(x: tf.Tensor2D, y: tf.Tensor2D, kernel: (squaredDistances: tf.Tensor2D) => tf.Tensor, diagonal: number): tf.Scalar {
+  const n = x.shape[0], m = y.shape[0];
+  return tf.tidy(() => {
+    const k = (a: tf.Tensor2D, b: tf.Tensor2D) =>
+      kernel(tf.relu(tf.add(tf.sub(tf.sum(tf.square(a), 1, true), tf.mul(2, tf.matMul(a, b, false, true))), tf.transpose(tf.sum(tf.square(b), 1, true)))) as tf.Tensor2D);
+    const within = (a: tf.Tensor2D, count: number) => tf.div(tf.sub(tf.sum(k(a, a)), count * diagonal), count * (count - 1));
+    return tf.sub(tf.add(within(x, n), within(y, m)), tf.mul(2, tf.mean(k(x, y)))) as tf.Scalar;
+  });
 }
